@@ -1,0 +1,66 @@
+package io.spanloop.qa;
+
+import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Encodes a batch into windows, runs them in as few forward passes as allowed, decodes spans. */
+final class DjlQaPredictor implements QaPredictor {
+
+    private final WindowEncoder encoder;
+    private final SpanDecoder decoder;
+    private final Predictor<List<Window>, List<WindowLogits>> predictor;
+    private final int maxWindowsPerForward;
+
+    DjlQaPredictor(
+            WindowEncoder encoder,
+            SpanDecoder decoder,
+            Predictor<List<Window>, List<WindowLogits>> predictor,
+            int maxWindowsPerForward) {
+        this.encoder = encoder;
+        this.decoder = decoder;
+        this.predictor = predictor;
+        this.maxWindowsPerForward = maxWindowsPerForward;
+    }
+
+    @Override
+    public List<QaResult> answer(List<QaInput> batch) {
+        List<EncodedQuestion> encoded = new ArrayList<>(batch.size());
+        List<Window> windows = new ArrayList<>();
+        for (QaInput input : batch) {
+            EncodedQuestion question = encoder.encode(input);
+            encoded.add(question);
+            windows.addAll(question.windows());
+        }
+        List<WindowLogits> logits = forward(windows);
+        List<QaResult> results = new ArrayList<>(batch.size());
+        int next = 0;
+        for (EncodedQuestion question : encoded) {
+            int count = question.windows().size();
+            results.add(decoder.decode(question, logits.subList(next, next + count)));
+            next += count;
+        }
+        return results;
+    }
+
+    private List<WindowLogits> forward(List<Window> windows) {
+        List<WindowLogits> logits = new ArrayList<>(windows.size());
+        for (int from = 0; from < windows.size(); from += maxWindowsPerForward) {
+            List<Window> chunk =
+                    windows.subList(from, Math.min(from + maxWindowsPerForward, windows.size()));
+            try {
+                logits.addAll(predictor.predict(chunk));
+            } catch (TranslateException | RuntimeException e) {
+                throw new QaInferenceException(
+                        "forward pass over " + chunk.size() + " window(s) failed: " + e, e);
+            }
+        }
+        return logits;
+    }
+
+    @Override
+    public void close() {
+        predictor.close();
+    }
+}

@@ -1,0 +1,33 @@
+package io.spanloop.qa;
+
+/**
+ * How a model version is loaded and run.
+ *
+ * @param device where it runs
+ * @param topK candidates reported per answer
+ * @param maxWindowsPerForward windows in one forward pass; larger batches are split (bounds memory
+ *     for long contexts)
+ */
+public record QaModelOptions(DeviceSpec device, int topK, int maxWindowsPerForward) {
+
+    public static final QaModelOptions DEFAULTS =
+            new QaModelOptions(DeviceSpec.AUTO, DecodingOptions.DEFAULT_TOP_K, 64);
+
+    public QaModelOptions {
+        if (topK <= 0 || maxWindowsPerForward <= 0) {
+            throw new IllegalArgumentException("topK and maxWindowsPerForward must be > 0");
+        }
+    }
+
+    public QaModelOptions withDevice(DeviceSpec device) {
+        return new QaModelOptions(device, topK, maxWindowsPerForward);
+    }
+
+    public QaModelOptions withTopK(int topK) {
+        return new QaModelOptions(device, topK, maxWindowsPerForward);
+    }
+
+    public QaModelOptions withMaxWindowsPerForward(int maxWindowsPerForward) {
+        return new QaModelOptions(device, topK, maxWindowsPerForward);
+    }
+}

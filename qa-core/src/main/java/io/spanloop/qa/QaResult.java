@@ -1,0 +1,22 @@
+package io.spanloop.qa;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The model's answer to one {@link QaInput}.
+ *
+ * @param best the best span, or {@code null} when the model says the context holds no answer
+ * @param candidates the top spans, best first, each with its probability
+ * @param noAnswerScore probability of "no answer" (0 for models without a null answer)
+ */
+public record QaResult(AnswerSpan best, List<AnswerSpan> candidates, double noAnswerScore) {
+
+    public QaResult {
+        candidates = List.copyOf(candidates);
+    }
+
+    public Optional<AnswerSpan> bestSpan() {
+        return Optional.ofNullable(best);
+    }
+}

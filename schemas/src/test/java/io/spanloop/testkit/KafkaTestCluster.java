@@ -1,0 +1,368 @@
+package io.spanloop.testkit;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.BindException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.metadata.storage.Formatter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real KRaft Kafka cluster inside the test JVM, built on Kafka's own server classes: one
+ * controller node and one or more broker nodes, every listener on 127.0.0.1, storage in a temporary
+ * directory that {@link #close()} deletes.
+ *
+ * <p>Internal topics are sized for the broker count, so transactions (and Kafka Streams with {@code
+ * exactly_once_v2}) work with a single broker.
+ */
+public final class KafkaTestCluster implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaTestCluster.class);
+    private static final String CONTROLLER_LISTENER = "CONTROLLER";
+    private static final String BROKER_LISTENER = "PLAINTEXT";
+    private static final int FIRST_CONTROLLER_ID = 3000;
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path baseDir;
+    private final List<KafkaRaftServer> controllers = new ArrayList<>();
+    private final List<KafkaRaftServer> brokers = new ArrayList<>();
+    private final int brokerCount;
+    private String bootstrapServers;
+    private Admin admin;
+
+    private KafkaTestCluster(Path baseDir, int brokerCount) {
+        this.baseDir = baseDir;
+        this.brokerCount = brokerCount;
+    }
+
+    /**
+     * Formats and starts a cluster of one controller and {@code brokers} brokers (1 or more; with 3
+     * or more, internal topics get replication factor 3 and min.insync.replicas 2), and returns
+     * once every broker is registered and unfenced.
+     */
+    public static KafkaTestCluster start(int brokers) {
+        if (brokers < 1) {
+            throw new IllegalArgumentException("need at least one broker, got " + brokers);
+        }
+        long started = System.nanoTime();
+        KafkaTestCluster cluster = null;
+        for (int attempt = 1; cluster == null; attempt++) {
+            KafkaTestCluster candidate = new KafkaTestCluster(createTempDir(), brokers);
+            try {
+                candidate.startNodes();
+                cluster = candidate;
+            } catch (RuntimeException | Error e) {
+                candidate.close();
+                // Ports are chosen before the servers bind them; another process may win the race.
+                if (attempt >= 3 || !causedByBindFailure(e)) {
+                    throw e;
+                }
+                LOG.warn("a port was taken while starting Kafka, retrying", e);
+            }
+        }
+        LOG.info(
+                "Kafka cluster ({} broker(s)) at {} ready in {} ms",
+                brokers,
+                cluster.bootstrapServers,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return cluster;
+    }
+
+    private static Path createTempDir() {
+        try {
+            return Files.createTempDirectory("spanloop-kafka-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean causedByBindFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BindException
+                    || (cause.getMessage() != null && cause.getMessage().contains("bind"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void startNodes() {
+        String clusterId = Uuid.randomUuid().toString();
+        int controllerPort = FreePorts.next();
+        String voters = FIRST_CONTROLLER_ID + "@127.0.0.1:" + controllerPort;
+
+        KafkaConfig controllerConfig =
+                new KafkaConfig(controllerProps(FIRST_CONTROLLER_ID, controllerPort, voters));
+        format(controllerConfig, clusterId);
+        KafkaRaftServer controller = new KafkaRaftServer(controllerConfig, Time.SYSTEM);
+        controllers.add(controller);
+        controller.startup();
+
+        List<Integer> brokerPorts = new ArrayList<>();
+        List<KafkaConfig> brokerConfigs = new ArrayList<>();
+        for (int id = 0; id < brokerCount; id++) {
+            int port = FreePorts.next();
+            brokerPorts.add(port);
+            KafkaConfig config = new KafkaConfig(brokerProps(id, port, voters));
+            format(config, clusterId);
+            brokerConfigs.add(config);
+        }
+        // A broker's startup() blocks until it is unfenced, so start them side by side.
+        List<Runnable> startups = new ArrayList<>();
+        for (KafkaConfig config : brokerConfigs) {
+            KafkaRaftServer broker = new KafkaRaftServer(config, Time.SYSTEM);
+            brokers.add(broker);
+            startups.add(broker::startup);
+        }
+        runInParallel(startups, "broker startup");
+
+        bootstrapServers =
+                brokerPorts.stream()
+                        .map(port -> "127.0.0.1:" + port)
+                        .collect(Collectors.joining(","));
+        awaitBrokersRegistered();
+    }
+
+    private Map<String, Object> controllerProps(int nodeId, int port, String voters) {
+        Map<String, Object> props = commonProps(nodeId, voters);
+        props.put("process.roles", "controller");
+        props.put("listeners", CONTROLLER_LISTENER + "://127.0.0.1:" + port);
+        props.put("listener.security.protocol.map", CONTROLLER_LISTENER + ":PLAINTEXT");
+        return props;
+    }
+
+    private Map<String, Object> brokerProps(int nodeId, int port, String voters) {
+        Map<String, Object> props = commonProps(nodeId, voters);
+        String listener = BROKER_LISTENER + "://127.0.0.1:" + port;
+        props.put("process.roles", "broker");
+        props.put("listeners", listener);
+        props.put("advertised.listeners", listener);
+        props.put("inter.broker.listener.name", BROKER_LISTENER);
+        props.put(
+                "listener.security.protocol.map",
+                CONTROLLER_LISTENER + ":PLAINTEXT," + BROKER_LISTENER + ":PLAINTEXT");
+        short replication = (short) Math.min(brokerCount, 3);
+        int minIsr = replication >= 3 ? 2 : 1;
+        props.put("default.replication.factor", replication);
+        props.put("min.insync.replicas", minIsr);
+        props.put("offsets.topic.replication.factor", replication);
+        props.put("transaction.state.log.replication.factor", replication);
+        props.put("transaction.state.log.min.isr", minIsr);
+        props.put("share.coordinator.state.topic.replication.factor", replication);
+        props.put("share.coordinator.state.topic.min.isr", minIsr);
+        // Fewer internal partitions and no initial rebalance delay: faster groups in tests.
+        props.put("offsets.topic.num.partitions", 5);
+        props.put("transaction.state.log.num.partitions", 5);
+        props.put("group.initial.rebalance.delay.ms", 0);
+        props.put("broker.heartbeat.interval.ms", 500);
+        return props;
+    }
+
+    private Map<String, Object> commonProps(int nodeId, String voters) {
+        Path dir = baseDir.resolve("node-" + nodeId);
+        Map<String, Object> props = new HashMap<>();
+        props.put("node.id", nodeId);
+        props.put("controller.quorum.voters", voters);
+        props.put("controller.listener.names", CONTROLLER_LISTENER);
+        props.put("log.dirs", dir.toString());
+        props.put("metadata.log.dir", dir.toString());
+        props.put("num.network.threads", 2);
+        props.put("num.io.threads", 2);
+        props.put("background.threads", 2);
+        props.put("log.cleaner.dedupe.buffer.size", 2 * 1024 * 1024L);
+        return props;
+    }
+
+    private static void format(KafkaConfig config, String clusterId) {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
+            new Formatter()
+                    .setPrintStream(out)
+                    .setNodeId(config.nodeId())
+                    .setClusterId(clusterId)
+                    .setControllerListenerName(CONTROLLER_LISTENER)
+                    .setDirectories(List.of(config.metadataLogDir()))
+                    .setMetadataLogDirectory(config.metadataLogDir())
+                    .run();
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "formatting node " + config.nodeId() + " failed: " + output, e);
+        }
+    }
+
+    private void awaitBrokersRegistered() {
+        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                int registered = admin().describeCluster().nodes().get(5, TimeUnit.SECONDS).size();
+                if (registered == brokerCount) {
+                    return;
+                }
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("cluster not ready yet", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for brokers", e);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(
+                        brokerCount + " broker(s) not registered within " + STARTUP_TIMEOUT);
+            }
+            sleep(50);
+        }
+    }
+
+    /** The brokers' {@code bootstrap.servers}, e.g. {@code 127.0.0.1:41234}. */
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    /** How many brokers the cluster has. */
+    public int brokerCount() {
+        return brokerCount;
+    }
+
+    /**
+     * An admin client for this cluster, created on first use and owned by the cluster (closed by
+     * {@link #close()}; callers must not close it).
+     */
+    public synchronized Admin admin() {
+        if (admin == null) {
+            admin =
+                    Admin.create(
+                            Map.of(
+                                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                    bootstrapServers,
+                                    AdminClientConfig.CLIENT_ID_CONFIG,
+                                    "spanloop-test-admin"));
+        }
+        return admin;
+    }
+
+    /** Creates a topic with the cluster's default replication factor and waits for it. */
+    public void createTopic(String name, int partitions) {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** Creates a topic with topic-level {@code configs} (e.g. {@code cleanup.policy}). */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        createTopics(admin(), List.of(name), partitions, configs);
+    }
+
+    static void createTopics(
+            Admin admin, List<String> names, int partitions, Map<String, String> configs) {
+        List<NewTopic> topics =
+                names.stream()
+                        .map(
+                                name ->
+                                        new NewTopic(
+                                                        name,
+                                                        Optional.of(partitions),
+                                                        Optional.empty())
+                                                .configs(configs))
+                        .toList();
+        try {
+            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating " + names, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("could not create topics " + names, e);
+        }
+    }
+
+    /** Stops the brokers, then the controller, waits for their shutdown and deletes all storage. */
+    @Override
+    public synchronized void close() {
+        long started = System.nanoTime();
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
+        }
+        runInParallel(
+                brokers.stream().map(broker -> (Runnable) () -> stop(broker)).toList(),
+                "broker shutdown");
+        brokers.clear();
+        controllers.forEach(KafkaTestCluster::stop);
+        controllers.clear();
+        try {
+            Utils.delete(baseDir.toFile());
+        } catch (IOException e) {
+            LOG.warn("could not delete {}", baseDir, e);
+        }
+        LOG.info(
+                "Kafka cluster stopped in {} ms",
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+    }
+
+    private static void stop(KafkaRaftServer server) {
+        try {
+            server.shutdown();
+            server.awaitShutdown();
+        } catch (RuntimeException e) {
+            LOG.warn("error stopping a Kafka node", e);
+        }
+    }
+
+    /** Runs each task on its own thread (the common pool has one thread on small machines). */
+    private static void runInParallel(List<Runnable> tasks, String what) {
+        ExecutorService executor = Executors.newFixedThreadPool(Math.max(1, tasks.size()));
+        try {
+            CompletableFuture<?>[] futures =
+                    tasks.stream()
+                            .map(task -> CompletableFuture.runAsync(task, executor))
+                            .toArray(CompletableFuture[]::new);
+            await(CompletableFuture.allOf(futures), what);
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    private static void await(CompletableFuture<Void> future, String what) {
+        try {
+            future.get(STARTUP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for " + what, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what + " failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what + " did not finish within " + STARTUP_TIMEOUT, e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
