@@ -74,6 +74,11 @@ public final class AvroSerdes {
 
     /**
      * A new, configured value serde for the generated Avro class {@code type}; the caller owns it.
+     * Reading a record of another Avro type fails with a {@code SerializationException}.
+     *
+     * <p>Use one serde per topic: a serde registers its schema only under the subject of the first
+     * topic it writes (Apicurio caches the schema's id by content), though the ids it writes
+     * resolve on any topic.
      */
     public <T extends SpecificRecord> Serde<T> valueSerde(Class<T> type) {
         Objects.requireNonNull(type, "type");

@@ -149,16 +149,16 @@ public final class KafkaTestCluster implements AutoCloseable {
         awaitBrokersRegistered();
     }
 
-    private Map<String, Object> controllerProps(int nodeId, int port, String voters) {
-        Map<String, Object> props = commonProps(nodeId, voters);
+    private Map<String, String> controllerProps(int nodeId, int port, String voters) {
+        Map<String, String> props = commonProps(nodeId, voters);
         props.put("process.roles", "controller");
         props.put("listeners", CONTROLLER_LISTENER + "://127.0.0.1:" + port);
         props.put("listener.security.protocol.map", CONTROLLER_LISTENER + ":PLAINTEXT");
         return props;
     }
 
-    private Map<String, Object> brokerProps(int nodeId, int port, String voters) {
-        Map<String, Object> props = commonProps(nodeId, voters);
+    private Map<String, String> brokerProps(int nodeId, int port, String voters) {
+        Map<String, String> props = commonProps(nodeId, voters);
         String listener = BROKER_LISTENER + "://127.0.0.1:" + port;
         props.put("process.roles", "broker");
         props.put("listeners", listener);
@@ -167,36 +167,45 @@ public final class KafkaTestCluster implements AutoCloseable {
         props.put(
                 "listener.security.protocol.map",
                 CONTROLLER_LISTENER + ":PLAINTEXT," + BROKER_LISTENER + ":PLAINTEXT");
-        short replication = (short) Math.min(brokerCount, 3);
-        int minIsr = replication >= 3 ? 2 : 1;
-        props.put("default.replication.factor", replication);
-        props.put("min.insync.replicas", minIsr);
+        String replication = replicationFactor();
+        String minIsr = minInsyncReplicas();
         props.put("offsets.topic.replication.factor", replication);
         props.put("transaction.state.log.replication.factor", replication);
         props.put("transaction.state.log.min.isr", minIsr);
         props.put("share.coordinator.state.topic.replication.factor", replication);
         props.put("share.coordinator.state.topic.min.isr", minIsr);
         // Fewer internal partitions and no initial rebalance delay: faster groups in tests.
-        props.put("offsets.topic.num.partitions", 5);
-        props.put("transaction.state.log.num.partitions", 5);
-        props.put("group.initial.rebalance.delay.ms", 0);
-        props.put("broker.heartbeat.interval.ms", 500);
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("broker.heartbeat.interval.ms", "500");
         return props;
     }
 
-    private Map<String, Object> commonProps(int nodeId, String voters) {
+    private Map<String, String> commonProps(int nodeId, String voters) {
         Path dir = baseDir.resolve("node-" + nodeId);
-        Map<String, Object> props = new HashMap<>();
-        props.put("node.id", nodeId);
+        Map<String, String> props = new HashMap<>();
+        props.put("node.id", String.valueOf(nodeId));
         props.put("controller.quorum.voters", voters);
         props.put("controller.listener.names", CONTROLLER_LISTENER);
         props.put("log.dirs", dir.toString());
         props.put("metadata.log.dir", dir.toString());
-        props.put("num.network.threads", 2);
-        props.put("num.io.threads", 2);
-        props.put("background.threads", 2);
-        props.put("log.cleaner.dedupe.buffer.size", 2 * 1024 * 1024L);
+        // The controller applies these to topics created without a replication factor.
+        props.put("default.replication.factor", replicationFactor());
+        props.put("min.insync.replicas", minInsyncReplicas());
+        props.put("num.network.threads", "2");
+        props.put("num.io.threads", "2");
+        props.put("background.threads", "2");
+        props.put("log.cleaner.dedupe.buffer.size", String.valueOf(2 * 1024 * 1024));
         return props;
+    }
+
+    private String replicationFactor() {
+        return String.valueOf(Math.min(brokerCount, 3));
+    }
+
+    private String minInsyncReplicas() {
+        return brokerCount >= 3 ? "2" : "1";
     }
 
     private static void format(KafkaConfig config, String clusterId) {

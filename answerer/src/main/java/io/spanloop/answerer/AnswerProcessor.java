@@ -1,0 +1,213 @@
+package io.spanloop.answerer;
+
+import io.spanloop.events.Question;
+import io.spanloop.qa.QaInferenceException;
+import io.spanloop.qa.QaInput;
+import io.spanloop.qa.QaResult;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Answers questions in batches: valid questions go to a changelogged buffer, a full buffer or the
+ * max-wait punctuation runs one model call for a batch, and each answer is forwarded while the
+ * batch leaves the buffer, all inside the task's transaction. Bad input is dead-lettered.
+ */
+final class AnswerProcessor implements Processor<byte[], byte[], Object, Object> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AnswerProcessor.class);
+
+    private final BatchSettings settings;
+    private final ModelSlot models;
+    private final QuestionParser parser;
+    private final QuestionValidator validator;
+    private final String questionsTopic;
+
+    private ProcessorContext<Object, Object> context;
+    private QuestionBuffer buffer;
+
+    AnswerProcessor(
+            BatchSettings settings,
+            ModelSlot models,
+            QuestionParser parser,
+            String questionsTopic) {
+        this.settings = settings;
+        this.models = models;
+        this.parser = parser;
+        this.validator = new QuestionValidator(settings);
+        this.questionsTopic = questionsTopic;
+    }
+
+    @Override
+    public void init(ProcessorContext<Object, Object> context) {
+        this.context = context;
+        KeyValueStore<Long, byte[]> store = context.getStateStore(AnswererTopology.BUFFER_STORE);
+        buffer = new QuestionBuffer(store, parser);
+        if (!buffer.isEmpty()) {
+            LOG.info(
+                    "Task {} resumes with {} buffered question(s)",
+                    context.taskId(),
+                    buffer.size());
+        }
+        context.schedule(settings.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        Optional<RecordMetadata> metadata = context.recordMetadata();
+        int partition = metadata.map(RecordMetadata::partition).orElse(-1);
+        long offset = metadata.map(RecordMetadata::offset).orElse(-1L);
+        Question question;
+        try {
+            question = parser.parse(record.value());
+        } catch (RuntimeException e) {
+            deadLetter(
+                    record.key(),
+                    record.value(),
+                    record.timestamp(),
+                    record.headers(),
+                    "undeserializable question: " + e.getMessage(),
+                    e,
+                    partition,
+                    offset);
+            return;
+        }
+        Optional<String> problem = validator.problem(question);
+        if (problem.isPresent()) {
+            deadLetter(
+                    record.key(),
+                    record.value(),
+                    record.timestamp(),
+                    record.headers(),
+                    problem.get(),
+                    null,
+                    partition,
+                    offset);
+            return;
+        }
+        buffer.add(
+                new BufferedQuestion(
+                        buffer.nextSequence(),
+                        record.key(),
+                        record.value(),
+                        record.timestamp(),
+                        partition,
+                        offset,
+                        question));
+        while (buffer.size() >= settings.maxSize()) {
+            answerBatch(buffer.peek(settings.maxSize()));
+        }
+    }
+
+    private void flushAll() {
+        while (!buffer.isEmpty()) {
+            answerBatch(buffer.peek(settings.maxSize()));
+        }
+    }
+
+    private void answerBatch(List<BufferedQuestion> batch) {
+        List<QaInput> inputs =
+                batch.stream()
+                        .map(
+                                q ->
+                                        new QaInput(
+                                                q.question().getQuestion(),
+                                                q.question().getContext()))
+                        .toList();
+        try (ModelSlot.Lease lease = models.lease()) {
+            long start = System.nanoTime();
+            List<QaResult> results;
+            try {
+                results = lease.predictor().answer(inputs);
+            } catch (QaInferenceException e) {
+                LOG.warn(
+                        "Batch of {} failed, answering one by one: {}", batch.size(), e.toString());
+                answerOneByOne(batch, lease);
+                buffer.removeOldest(batch.size());
+                return;
+            }
+            long micros = (System.nanoTime() - start) / 1_000;
+            Instant now = Instant.now();
+            for (int i = 0; i < batch.size(); i++) {
+                BufferedQuestion question = batch.get(i);
+                forwardAnswer(question, results.get(i), lease, micros, batch.size(), now);
+            }
+        }
+        buffer.removeOldest(batch.size());
+    }
+
+    private void answerOneByOne(List<BufferedQuestion> batch, ModelSlot.Lease lease) {
+        for (BufferedQuestion question : batch) {
+            long start = System.nanoTime();
+            try {
+                QaResult result =
+                        lease.predictor()
+                                .answer(
+                                        List.of(
+                                                new QaInput(
+                                                        question.question().getQuestion(),
+                                                        question.question().getContext())))
+                                .get(0);
+                long micros = (System.nanoTime() - start) / 1_000;
+                forwardAnswer(question, result, lease, micros, 1, Instant.now());
+            } catch (QaInferenceException e) {
+                deadLetter(
+                        question.key(),
+                        question.value(),
+                        question.timestamp(),
+                        null,
+                        "inference failed: " + e.getMessage(),
+                        e,
+                        question.partition(),
+                        question.offset());
+            }
+        }
+    }
+
+    private void forwardAnswer(
+            BufferedQuestion question,
+            QaResult result,
+            ModelSlot.Lease lease,
+            long micros,
+            int batchSize,
+            Instant now) {
+        context.forward(
+                new Record<Object, Object>(
+                        question.question().getId(),
+                        Answers.of(
+                                question.question(), result, lease.model(), micros, batchSize, now),
+                        question.timestamp()),
+                AnswererTopology.ANSWERS_SINK);
+    }
+
+    private void deadLetter(
+            byte[] key,
+            byte[] value,
+            long timestamp,
+            Headers original,
+            String reason,
+            Throwable error,
+            int partition,
+            long offset) {
+        LOG.warn(
+                "Dead-lettering question at {}-{}@{}: {}",
+                questionsTopic,
+                partition,
+                offset,
+                reason);
+        Headers headers =
+                DeadLetters.headers(original, reason, error, questionsTopic, partition, offset);
+        context.forward(
+                new Record<Object, Object>(key, value, timestamp, headers),
+                AnswererTopology.DEAD_LETTER_SINK);
+    }
+}

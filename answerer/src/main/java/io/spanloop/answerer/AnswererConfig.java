@@ -1,0 +1,246 @@
+package io.spanloop.answerer;
+
+import io.spanloop.config.ConfigSources;
+import io.spanloop.qa.DeviceSpec;
+import io.spanloop.qa.EngineSettings;
+import io.spanloop.qa.QaModelOptions;
+import io.spanloop.schemas.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * The answerer's typed settings: defaults, then an optional properties file, then {@code
+ * SPANLOOP_ANSWERER_*} environment variables. Any {@code streams.*} key is handed to Kafka Streams
+ * as is (e.g. {@code streams.replication.factor}).
+ */
+public final class AnswererConfig extends AbstractConfig {
+
+    public static final String ENV_PREFIX = "SPANLOOP_ANSWERER";
+    public static final String STREAMS_PREFIX = "streams.";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String STREAM_THREADS = "stream.threads";
+    public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
+    public static final String TOPIC_QUESTIONS = "topic.questions";
+    public static final String TOPIC_ANSWERS = "topic.answers";
+    public static final String TOPIC_QUESTIONS_DLQ = "topic.questions.dlq";
+    public static final String TOPIC_FEEDBACK = "topic.feedback";
+    public static final String TOPIC_MODEL_VERSIONS = "topic.model.versions";
+    public static final String MODEL_DIR = "model.dir";
+    public static final String MODEL_DEVICE = "model.device";
+    public static final String MODEL_TOP_K = "model.top.k";
+    public static final String MODEL_MAX_WINDOWS_PER_FORWARD = "model.max.windows.per.forward";
+    public static final String ENGINE_INTRA_OP_THREADS = "engine.intra.op.threads";
+    public static final String ENGINE_INTER_OP_THREADS = "engine.inter.op.threads";
+    public static final String BATCH_MAX_SIZE = "batch.max.size";
+    public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
+    public static final String MAX_CONTEXT_CHARS = "question.max.context.chars";
+    public static final String MAX_QUESTION_CHARS = "question.max.question.chars";
+
+    public static final ConfigDef DEFINITION =
+            new ConfigDef()
+                    .define(
+                            BOOTSTRAP_SERVERS,
+                            Type.STRING,
+                            "127.0.0.1:9092",
+                            Importance.HIGH,
+                            "Kafka brokers to connect to.")
+                    .define(
+                            REGISTRY_URL,
+                            Type.STRING,
+                            "http://127.0.0.1:8081/apis/registry/v3",
+                            Importance.HIGH,
+                            "Schema registry (Apicurio v3 API) for the Avro serdes.")
+                    .define(
+                            APPLICATION_ID,
+                            Type.STRING,
+                            "spanloop-answerer",
+                            Importance.HIGH,
+                            "Kafka Streams application id: consumer group, transactional id and"
+                                    + " internal topic prefix. Instances with the same id share"
+                                    + " the partitions of the questions topic.")
+                    .define(
+                            STATE_DIR,
+                            Type.STRING,
+                            Path.of(System.getProperty("java.io.tmpdir"), "spanloop-answerer")
+                                    .toString(),
+                            Importance.MEDIUM,
+                            "Local state (the batch buffer's store); one per instance.")
+                    .define(
+                            STREAM_THREADS,
+                            Type.INT,
+                            1,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Stream threads; each has its own model predictor.")
+                    .define(
+                            COMMIT_INTERVAL_MS,
+                            Type.LONG,
+                            100L,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "How often a transaction commits (answers become visible to"
+                                    + " read_committed consumers).")
+                    .define(
+                            TOPIC_QUESTIONS,
+                            Type.STRING,
+                            TopicNames.DEFAULT.questions(),
+                            Importance.HIGH,
+                            "Questions topic (input).")
+                    .define(
+                            TOPIC_ANSWERS,
+                            Type.STRING,
+                            TopicNames.DEFAULT.answers(),
+                            Importance.HIGH,
+                            "Answers topic (output).")
+                    .define(
+                            TOPIC_QUESTIONS_DLQ,
+                            Type.STRING,
+                            TopicNames.DEFAULT.questionsDlq(),
+                            Importance.HIGH,
+                            "Dead-letter topic: malformed questions with the reason in headers.")
+                    .define(
+                            TOPIC_FEEDBACK,
+                            Type.STRING,
+                            TopicNames.DEFAULT.feedback(),
+                            Importance.LOW,
+                            "Feedback topic (not used by the answerer; part of the topic set).")
+                    .define(
+                            TOPIC_MODEL_VERSIONS,
+                            Type.STRING,
+                            TopicNames.DEFAULT.modelVersions(),
+                            Importance.LOW,
+                            "Model versions topic.")
+                    .define(
+                            MODEL_DIR,
+                            Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            Importance.HIGH,
+                            "The model version directory to serve (<store>/<model-name>/<version>,"
+                                    + " with model.pt, tokenizer.json, config.json).")
+                    .define(
+                            MODEL_DEVICE,
+                            Type.STRING,
+                            "auto",
+                            (name, value) -> DeviceSpec.parse(String.valueOf(value)),
+                            Importance.MEDIUM,
+                            "auto (a GPU when the engine sees one), cpu, or gpu:N.")
+                    .define(
+                            MODEL_TOP_K,
+                            Type.INT,
+                            5,
+                            Range.between(1, 100),
+                            Importance.LOW,
+                            "Candidate spans reported with each answer.")
+                    .define(
+                            MODEL_MAX_WINDOWS_PER_FORWARD,
+                            Type.INT,
+                            64,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "Most windows in one forward pass (a batch with more is split).")
+                    .define(
+                            ENGINE_INTRA_OP_THREADS,
+                            Type.INT,
+                            0,
+                            Range.atLeast(0),
+                            Importance.LOW,
+                            "PyTorch intra-op threads (0 = one per core).")
+                    .define(
+                            ENGINE_INTER_OP_THREADS,
+                            Type.INT,
+                            0,
+                            Range.atLeast(0),
+                            Importance.LOW,
+                            "PyTorch inter-op threads (0 = PyTorch's default).")
+                    .define(
+                            BATCH_MAX_SIZE,
+                            Type.INT,
+                            16,
+                            Range.between(1, 4096),
+                            Importance.MEDIUM,
+                            "Most questions answered in one model call.")
+                    .define(
+                            BATCH_MAX_WAIT_MS,
+                            Type.LONG,
+                            20L,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "A partial batch is answered after at most about this long.")
+                    .define(
+                            MAX_CONTEXT_CHARS,
+                            Type.INT,
+                            100_000,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Longer contexts go to the dead-letter topic.")
+                    .define(
+                            MAX_QUESTION_CHARS,
+                            Type.INT,
+                            2_000,
+                            Range.atLeast(1),
+                            Importance.MEDIUM,
+                            "Longer questions go to the dead-letter topic.");
+
+    public AnswererConfig(Map<String, ?> values) {
+        super(DEFINITION, values, false);
+    }
+
+    /** Defaults, then the file (may be null), then {@code SPANLOOP_ANSWERER_*} variables. */
+    public static AnswererConfig load(Path file, Map<String, String> env) {
+        return new AnswererConfig(
+                ConfigSources.load(DEFINITION, ENV_PREFIX, List.of(STREAMS_PREFIX), file, env));
+    }
+
+    public TopicNames topicNames() {
+        return new TopicNames(
+                getString(TOPIC_QUESTIONS),
+                getString(TOPIC_ANSWERS),
+                getString(TOPIC_FEEDBACK),
+                getString(TOPIC_MODEL_VERSIONS),
+                getString(TOPIC_QUESTIONS_DLQ));
+    }
+
+    public Path modelDir() {
+        String dir = getString(MODEL_DIR);
+        if (dir == null || dir.isBlank()) {
+            throw new ConfigException(MODEL_DIR, dir, "a model version directory is required");
+        }
+        return Path.of(dir);
+    }
+
+    public QaModelOptions modelOptions() {
+        return new QaModelOptions(
+                DeviceSpec.parse(getString(MODEL_DEVICE)),
+                getInt(MODEL_TOP_K),
+                getInt(MODEL_MAX_WINDOWS_PER_FORWARD));
+    }
+
+    public EngineSettings engineSettings() {
+        return new EngineSettings(getInt(ENGINE_INTRA_OP_THREADS), getInt(ENGINE_INTER_OP_THREADS));
+    }
+
+    public BatchSettings batchSettings() {
+        return new BatchSettings(
+                getInt(BATCH_MAX_SIZE),
+                Duration.ofMillis(getLong(BATCH_MAX_WAIT_MS)),
+                getInt(MAX_QUESTION_CHARS),
+                getInt(MAX_CONTEXT_CHARS));
+    }
+
+    /** The {@code streams.*} pass-through settings, prefix removed. */
+    public Map<String, Object> streamsOverrides() {
+        return ConfigSources.withPrefix(originals(), STREAMS_PREFIX);
+    }
+}

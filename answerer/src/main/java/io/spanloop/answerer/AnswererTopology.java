@@ -1,0 +1,87 @@
+package io.spanloop.answerer;
+
+import io.spanloop.schemas.Topics;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/** The answerer's Kafka Streams topology: questions → batched model calls → answers / DLQ. */
+public final class AnswererTopology {
+
+    static final String SOURCE = "questions";
+    static final String PROCESSOR = "answer";
+    static final String ANSWERS_SINK = "answers";
+    static final String DEAD_LETTER_SINK = "dead-letters";
+    static final String BUFFER_STORE = "question-buffer";
+
+    private AnswererTopology() {}
+
+    /**
+     * Questions are read as raw bytes so that a record that is no valid question can be
+     * dead-lettered byte for byte.
+     */
+    public static Topology buildTopology(BatchSettings settings, Topics topics, ModelSlot models) {
+        Topology topology = new Topology();
+        topology.addSource(
+                SOURCE,
+                Serdes.ByteArray().deserializer(),
+                Serdes.ByteArray().deserializer(),
+                topics.questions().name());
+        String questionsTopic = topics.questions().name();
+        topology.addProcessor(
+                PROCESSOR,
+                () ->
+                        new AnswerProcessor(
+                                settings,
+                                models,
+                                new QuestionParser(
+                                        topics.questions().valueSerde().deserializer(),
+                                        questionsTopic),
+                                questionsTopic),
+                SOURCE);
+        // cached: questions answered within one commit interval never reach the changelog
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                                Stores.inMemoryKeyValueStore(BUFFER_STORE),
+                                Serdes.Long(),
+                                Serdes.ByteArray())
+                        .withCachingEnabled(),
+                PROCESSOR);
+        topology.addSink(
+                ANSWERS_SINK,
+                topics.answers().name(),
+                topics.answers().keySerde().serializer(),
+                topics.answers().valueSerde().serializer(),
+                PROCESSOR);
+        topology.addSink(
+                DEAD_LETTER_SINK,
+                topics.questionsDlq().name(),
+                Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer(),
+                PROCESSOR);
+        return topology;
+    }
+
+    /** Kafka Streams settings: exactly-once v2 always; {@code streams.*} overrides last. */
+    public static Properties streamsProperties(AnswererConfig config) {
+        Properties props = new Properties();
+        props.put(
+                StreamsConfig.APPLICATION_ID_CONFIG,
+                config.getString(AnswererConfig.APPLICATION_ID));
+        props.put(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.getString(AnswererConfig.BOOTSTRAP_SERVERS));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(AnswererConfig.STATE_DIR));
+        props.put(
+                StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                config.getInt(AnswererConfig.STREAM_THREADS));
+        props.put(
+                StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
+                config.getLong(AnswererConfig.COMMIT_INTERVAL_MS));
+        props.putAll(config.streamsOverrides());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return props;
+    }
+}

@@ -1,0 +1,51 @@
+package io.spanloop.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class TopicNamesTest {
+
+    @Test
+    void shouldNameTheStandardTopicsByDefault() {
+        // Given / When
+        TopicNames names = TopicNames.DEFAULT;
+
+        // Then
+        assertThat(names.all())
+                .containsExactly(
+                        "qa.questions",
+                        "qa.answers",
+                        "qa.feedback",
+                        "qa.model-versions",
+                        "qa.questions.dlq");
+    }
+
+    @Test
+    void shouldPrefixEveryDefaultName() {
+        // Given
+        String prefix = "it-7.";
+
+        // When
+        TopicNames names = TopicNames.withPrefix(prefix);
+
+        // Then
+        assertThat(names.questions()).isEqualTo("it-7.qa.questions");
+        assertThat(names.answers()).isEqualTo("it-7.qa.answers");
+        assertThat(names.feedback()).isEqualTo("it-7.qa.feedback");
+        assertThat(names.modelVersions()).isEqualTo("it-7.qa.model-versions");
+        assertThat(names.questionsDlq()).isEqualTo("it-7.qa.questions.dlq");
+    }
+
+    @Test
+    void shouldRejectBlankOrDuplicateNames() {
+        assertThatThrownBy(() -> new TopicNames("q", "a", " ", "m", "d"))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TopicNames("q", "a", "q", "m", "d"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("distinct");
+        assertThatThrownBy(() -> new TopicNames("q", null, "f", "m", "d"))
+                .isInstanceOf(NullPointerException.class);
+    }
+}
