@@ -1,12 +1,15 @@
 package io.spanloop.testkit;
 
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
+import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
+import org.opentest4j.TestAbortedException;
 
 /**
  * JUnit 5 extension that injects a {@link KafkaEnvironment} (constructor or method parameter): one
@@ -16,20 +19,37 @@ import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
  * engine the tests are skipped.
  */
 public final class KafkaEnvironmentExtension
-        implements BeforeAllCallback, TestInstancePreConstructCallback, ParameterResolver {
+        implements TestInstancePreConstructCallback,
+                BeforeEachCallback,
+                LifecycleMethodExecutionExceptionHandler,
+                ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(KafkaEnvironmentExtension.class);
 
-    @Override
-    public void beforeAll(ExtensionContext context) {
-        assumeBackendAvailable();
-    }
-
+    // The assumption runs before anything can ask for the environment, per test where possible,
+    // so each test is reported as skipped; inside a parameter resolver JUnit would turn it into
+    // an error.
     @Override
     public void preConstructTestInstance(
             TestInstanceFactoryContext factoryContext, ExtensionContext context) {
         assumeBackendAvailable();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        assumeBackendAvailable();
+    }
+
+    /** A static {@code @BeforeAll} method asking for the environment aborts its class instead. */
+    @Override
+    public void handleBeforeAllMethodExecutionException(
+            ExtensionContext context, Throwable throwable) throws Throwable {
+        if (throwable instanceof ParameterResolutionException
+                && throwable.getCause() instanceof TestAbortedException aborted) {
+            throw aborted;
+        }
+        throw throwable;
     }
 
     @Override
@@ -46,6 +66,7 @@ public final class KafkaEnvironmentExtension
 
     /** The JVM's shared environment, started if this is its first use. */
     public static KafkaEnvironment environment(ExtensionContext context) {
+        assumeBackendAvailable();
         return context.getRoot()
                 .getStore(NAMESPACE)
                 .getOrComputeIfAbsent(

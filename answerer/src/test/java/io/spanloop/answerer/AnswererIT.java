@@ -1,0 +1,124 @@
+package io.spanloop.answerer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spanloop.events.Answer;
+import io.spanloop.events.Question;
+import io.spanloop.events.ScoredSpan;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.KafkaEnvironmentExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The answerer on a real KRaft broker and a real registry, driven by plain Kafka clients. */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class AnswererIT {
+
+    @TempDir static Path store;
+    private static ModelDirectory model;
+
+    @BeforeAll
+    static void model() {
+        model = TinyModel.copyTo(store, 1);
+    }
+
+    @Test
+    void shouldAnswerEveryValidQuestionOnceAndDeadLetterTheMalformedOnes(
+            KafkaEnvironment env, @TempDir Path stateDir) throws Exception {
+        // Given
+        AnswererHarness harness = new AnswererHarness(env, model, 2);
+        List<Question> valid = Questions.mixed("q", 40);
+        byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
+        try (Answerer answerer = harness.startAnswerer(stateDir)) {
+            // When: valid and malformed questions from plain producers
+            harness.produce(valid.subList(0, 20));
+            try (KafkaProducer<byte[], byte[]> raw = harness.rawProducer();
+                    KafkaProducer<String, Question> avro = harness.questionProducer()) {
+                raw.send(new ProducerRecord<>(harness.names.questions(), null, garbage)).get();
+                avro.send(
+                                new ProducerRecord<>(
+                                        harness.names.questions(),
+                                        "empty",
+                                        Questions.question("empty", "what?", "")))
+                        .get();
+                avro.send(
+                                new ProducerRecord<>(
+                                        harness.names.questions(),
+                                        "huge",
+                                        Questions.question("huge", "what?", "x ".repeat(15_000))))
+                        .get();
+            }
+            harness.produce(valid.subList(20, 40));
+
+            // Then: exactly one committed answer per valid question, spans exact
+            List<ConsumerRecord<String, Answer>> answers;
+            try (KafkaConsumer<String, Answer> consumer = harness.answerConsumer()) {
+                answers =
+                        AnswererHarness.readAtLeast(
+                                consumer,
+                                valid.size(),
+                                Duration.ofSeconds(60),
+                                Duration.ofSeconds(2));
+            }
+            Map<String, Long> perQuestion =
+                    answers.stream()
+                            .collect(
+                                    Collectors.groupingBy(
+                                            ConsumerRecord::key, Collectors.counting()));
+            assertThat(perQuestion)
+                    .containsOnlyKeys(valid.stream().map(Question::getId).toList())
+                    .allSatisfy((id, count) -> assertThat(count).isEqualTo(1L));
+            Map<String, Question> byId =
+                    valid.stream().collect(Collectors.toMap(Question::getId, Function.identity()));
+            for (ConsumerRecord<String, Answer> record : answers) {
+                Answer answer = record.value();
+                assertThat(answer.getContext()).isEqualTo(byId.get(record.key()).getContext());
+                assertThat(answer.getModelVersion()).isEqualTo(1L);
+                for (ScoredSpan span : answer.getCandidates()) {
+                    assertThat(answer.getContext().substring(span.getStart(), span.getEnd()))
+                            .isEqualTo(span.getText());
+                }
+            }
+
+            // And: the three malformed ones on the DLQ with their reasons and original bytes
+            List<ConsumerRecord<byte[], byte[]>> dead;
+            try (KafkaConsumer<byte[], byte[]> consumer =
+                    harness.rawConsumer(harness.names.questionsDlq())) {
+                dead =
+                        AnswererHarness.readAtLeast(
+                                consumer, 3, Duration.ofSeconds(30), Duration.ZERO);
+            }
+            assertThat(dead).hasSize(3);
+            assertThat(dead)
+                    .extracting(AnswererIT::reason)
+                    .contains(
+                            "context is missing or empty",
+                            "context has 30000 chars, more than the limit of 20000")
+                    .anySatisfy(r -> assertThat(r).startsWith("undeserializable question: "));
+            assertThat(dead)
+                    .filteredOn(r -> reason(r).startsWith("undeserializable"))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.value()).isEqualTo(garbage));
+        }
+    }
+
+    private static String reason(ConsumerRecord<byte[], byte[]> record) {
+        return new String(
+                record.headers().lastHeader(DeadLetters.REASON).value(), StandardCharsets.UTF_8);
+    }
+}
