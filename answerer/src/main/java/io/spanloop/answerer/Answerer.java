@@ -5,6 +5,7 @@ import io.spanloop.qa.ModelDirectory;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -19,6 +20,7 @@ public final class Answerer implements AutoCloseable {
     private final KafkaStreams streams;
     private final ModelSlot models;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final CountDownLatch stopped = new CountDownLatch(1);
 
     private Answerer(KafkaStreams streams, ModelSlot models) {
         this.streams = streams;
@@ -51,9 +53,22 @@ public final class Answerer implements AutoCloseable {
                     LOG.error("Stream thread failed; shutting the answerer down", e);
                     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                 });
+        Answerer answerer = new Answerer(streams, models);
+        streams.setStateListener(
+                (now, before) -> {
+                    if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
+                        answerer.stopped.countDown();
+                    }
+                });
         streams.start();
         LOG.info("Answerer started, serving {}", models.current());
-        return new Answerer(streams, models);
+        return answerer;
+    }
+
+    /** Blocks until the answerer stops (closed, or failed); returns the final state. */
+    public KafkaStreams.State awaitStop() throws InterruptedException {
+        stopped.await();
+        return streams.state();
     }
 
     public KafkaStreams streams() {

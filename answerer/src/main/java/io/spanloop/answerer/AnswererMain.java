@@ -1,7 +1,6 @@
 package io.spanloop.answerer;
 
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -13,29 +12,12 @@ public final class AnswererMain {
     private AnswererMain() {}
 
     public static void main(String[] args) throws InterruptedException {
-        Path file = configFile(args);
-        AnswererConfig config = AnswererConfig.load(file, System.getenv());
+        AnswererConfig config = AnswererConfig.load(configFile(args), System.getenv());
         Answerer answerer = Answerer.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        answerer.streams()
-                .setStateListener(
-                        (now, before) -> {
-                            if (now == KafkaStreams.State.ERROR
-                                    || now == KafkaStreams.State.NOT_RUNNING) {
-                                stopped.countDown();
-                            }
-                        });
-        Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () -> {
-                                    answerer.close();
-                                    stopped.countDown();
-                                },
-                                "answerer-shutdown"));
-        stopped.await();
-        if (answerer.streams().state() == KafkaStreams.State.ERROR) {
-            answerer.close();
+        Runtime.getRuntime().addShutdownHook(new Thread(answerer::close, "answerer-shutdown"));
+        KafkaStreams.State end = answerer.awaitStop();
+        answerer.close();
+        if (end == KafkaStreams.State.ERROR) {
             System.exit(1);
         }
     }
