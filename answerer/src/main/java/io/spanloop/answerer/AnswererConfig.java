@@ -14,7 +14,6 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
-import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The answerer's typed settings: defaults, then an optional properties file, then {@code
@@ -73,10 +72,10 @@ public final class AnswererConfig extends AbstractConfig {
                     .define(
                             STATE_DIR,
                             Type.STRING,
-                            Path.of(System.getProperty("java.io.tmpdir"), "spanloop-answerer")
-                                    .toString(),
+                            "",
                             Importance.MEDIUM,
-                            "Local state (the batch buffer's store); one per instance.")
+                            "Local state (the batch buffer's store); one per instance. Empty:"
+                                    + " <java.io.tmpdir>/spanloop-answerer.")
                     .define(
                             STREAM_THREADS,
                             Type.INT,
@@ -126,6 +125,7 @@ public final class AnswererConfig extends AbstractConfig {
                             MODEL_DIR,
                             Type.STRING,
                             ConfigDef.NO_DEFAULT_VALUE,
+                            new ConfigDef.NonEmptyString(),
                             Importance.HIGH,
                             "The model version directory to serve (<store>/<model-name>/<version>,"
                                     + " with model.pt, tokenizer.json, config.json).")
@@ -213,11 +213,15 @@ public final class AnswererConfig extends AbstractConfig {
     }
 
     public Path modelDir() {
-        String dir = getString(MODEL_DIR);
-        if (dir == null || dir.isBlank()) {
-            throw new ConfigException(MODEL_DIR, dir, "a model version directory is required");
-        }
-        return Path.of(dir);
+        return Path.of(getString(MODEL_DIR));
+    }
+
+    /** The state directory ({@code <java.io.tmpdir>/spanloop-answerer} when unset). */
+    public String stateDir() {
+        String dir = getString(STATE_DIR);
+        return dir.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "spanloop-answerer").toString()
+                : dir;
     }
 
     public QaModelOptions modelOptions() {

@@ -1,6 +1,8 @@
 package io.spanloop.answerer;
 
+import io.spanloop.qa.InvalidModelException;
 import java.nio.file.Path;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
@@ -12,8 +14,14 @@ public final class AnswererMain {
     private AnswererMain() {}
 
     public static void main(String[] args) throws InterruptedException {
-        AnswererConfig config = AnswererConfig.load(configFile(args), System.getenv());
-        Answerer answerer = Answerer.start(config);
+        Answerer answerer;
+        try {
+            answerer = Answerer.start(AnswererConfig.load(configFile(args), System.getenv()));
+        } catch (ConfigException | InvalidModelException e) {
+            System.err.println("answerer: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(answerer::close, "answerer-shutdown"));
         KafkaStreams.State end = answerer.awaitStop();
         answerer.close();

@@ -73,7 +73,7 @@ public final class AnswererTopology {
         props.put(
                 StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
                 config.getString(AnswererConfig.BOOTSTRAP_SERVERS));
-        props.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(AnswererConfig.STATE_DIR));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG,
                 config.getInt(AnswererConfig.STREAM_THREADS));

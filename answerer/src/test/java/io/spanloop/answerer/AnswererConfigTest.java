@@ -1,0 +1,101 @@
+package io.spanloop.answerer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spanloop.config.ConfigDocs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AnswererConfigTest {
+
+    @Test
+    void shouldLayerDefaultsThenFileThenEnvironment(@TempDir Path dir) throws IOException {
+        // Given
+        Path file = dir.resolve("answerer.properties");
+        Files.writeString(
+                file,
+                "batch.max.size=32\nbatch.max.wait.ms=50\nmodel.dir=/models/x/1\n"
+                        + "streams.num.standby.replicas=1\n");
+        Map<String, String> env =
+                Map.of(
+                        "SPANLOOP_ANSWERER_BATCH_MAX_SIZE", "64",
+                        "SPANLOOP_ANSWERER_STREAMS_REPLICATION_FACTOR", "3",
+                        "UNRELATED", "x");
+        // When
+        AnswererConfig config = AnswererConfig.load(file, env);
+        // Then
+        assertThat(config.batchSettings().maxSize()).isEqualTo(64);
+        assertThat(config.batchSettings().maxWait().toMillis()).isEqualTo(50);
+        assertThat(config.getString(AnswererConfig.BOOTSTRAP_SERVERS)).isEqualTo("127.0.0.1:9092");
+        assertThat(config.modelDir()).isEqualTo(Path.of("/models/x/1"));
+        assertThat(config.streamsOverrides())
+                .containsEntry("num.standby.replicas", "1")
+                .containsEntry("replication.factor", "3");
+    }
+
+    @Test
+    void shouldAlwaysRunExactlyOnceWhateverTheOverrides() {
+        AnswererConfig config =
+                new AnswererConfig(
+                        Map.of(
+                                AnswererConfig.MODEL_DIR,
+                                "/m/1",
+                                "streams.processing.guarantee",
+                                "at_least_once"));
+        assertThat(AnswererTopology.streamsProperties(config))
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2");
+    }
+
+    @Test
+    void shouldRejectInvalidValuesWithTheKeyInTheMessage() {
+        assertThatThrownBy(
+                        () ->
+                                AnswererConfig.load(
+                                        null,
+                                        Map.of(
+                                                "SPANLOOP_ANSWERER_BATCH_MAX_SIZE", "0",
+                                                "SPANLOOP_ANSWERER_MODEL_DIR", "/m/1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("batch.max.size");
+        assertThatThrownBy(
+                        () ->
+                                new AnswererConfig(
+                                        Map.of(
+                                                AnswererConfig.MODEL_DEVICE, "tpu:1",
+                                                AnswererConfig.MODEL_DIR, "/m/1")))
+                .hasMessageContaining("auto, cpu or gpu:N");
+    }
+
+    @Test
+    void shouldRejectUnknownKeysInTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("answerer.properties");
+        Files.writeString(file, "batch.max.sise=32\n");
+        assertThatThrownBy(() -> AnswererConfig.load(file, Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("batch.max.sise");
+    }
+
+    @Test
+    void shouldRequireAModelDirectory() {
+        assertThatThrownBy(() -> new AnswererConfig(Map.of()))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(AnswererConfig.MODEL_DIR);
+    }
+
+    @Test
+    void shouldBeDocumentedInTheReadmeExactlyAsDefined() throws IOException {
+        String table =
+                ConfigDocs.markdownTable(AnswererConfig.DEFINITION, AnswererConfig.ENV_PREFIX);
+        String readme = Files.readString(Path.of("..", "README.md"));
+        assertThat(readme)
+                .as("README's answerer config table (regenerate it from this expected value)")
+                .contains(table);
+    }
+}

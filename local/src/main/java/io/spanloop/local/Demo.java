@@ -1,0 +1,120 @@
+package io.spanloop.local;
+
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.spanloop.events.Answer;
+import io.spanloop.events.Question;
+import io.spanloop.events.ScoredSpan;
+import io.spanloop.schemas.AvroSerdes;
+import io.spanloop.schemas.TopicNames;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Asks the running system a few questions with plain Kafka clients and prints the answers. */
+final class Demo {
+
+    private static final String[][] QUESTIONS = {
+        {"What is the capital of France?", "The capital of France is Paris, on the river Seine."},
+        {"Who wrote the book?", "The book 📖 was written by a famous author in 1851 in london."},
+        {"Where is Tokyo?", "東京 (Tokyo) is the capital city of Japan, a country in the east."},
+    };
+
+    private Demo() {}
+
+    /** Produces the demo questions and waits for their answers; returns them by question id. */
+    static Map<String, Answer> run(LocalOptions options, Duration timeout) {
+        AvroSerdes serdes = AvroSerdes.forRegistry(options.registryUrl());
+        String run = Long.toString(System.currentTimeMillis(), 36);
+        Map<String, Question> asked = new LinkedHashMap<>();
+        for (int i = 0; i < QUESTIONS.length; i++) {
+            String id = "demo-" + run + "-" + i;
+            asked.put(
+                    id,
+                    Question.newBuilder()
+                            .setId(id)
+                            .setQuestion(QUESTIONS[i][0])
+                            .setContext(QUESTIONS[i][1])
+                            .setSubmittedAt(Instant.now())
+                            .build());
+        }
+        Map<String, Object> producerProps = new HashMap<>(serdes.serializerConfig());
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
+        try (KafkaProducer<String, Question> producer = new KafkaProducer<>(producerProps)) {
+            asked.forEach(
+                    (id, q) ->
+                            producer.send(
+                                    new ProducerRecord<>(TopicNames.DEFAULT.questions(), id, q)));
+        }
+        LocalStack.say(
+                "Asked " + asked.size() + " demo questions on " + TopicNames.DEFAULT.questions());
+        Map<String, Object> consumerProps = new HashMap<>(serdes.deserializerConfig());
+        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
+        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "spanloop-demo-" + UUID.randomUUID());
+        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        consumerProps.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
+        Map<String, Answer> answers = new LinkedHashMap<>();
+        try (KafkaConsumer<String, Answer> consumer = new KafkaConsumer<>(consumerProps)) {
+            consumer.subscribe(List.of(TopicNames.DEFAULT.answers()));
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (answers.size() < asked.size() && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, Answer> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    if (asked.containsKey(record.key())) {
+                        answers.put(record.key(), record.value());
+                        print(record.value());
+                    }
+                }
+            }
+        }
+        if (answers.size() < asked.size()) {
+            throw new IllegalStateException(
+                    "only "
+                            + answers.size()
+                            + " of "
+                            + asked.size()
+                            + " demo questions answered within "
+                            + timeout
+                            + "; see "
+                            + options.logs().resolve("answerer.log"));
+        }
+        return answers;
+    }
+
+    private static void print(Answer answer) {
+        ScoredSpan best = answer.getBest();
+        String span =
+                best == null
+                        ? "(no answer)"
+                        : String.format(
+                                "\"%s\" [%d, %d) score %.3f",
+                                best.getText(), best.getStart(), best.getEnd(), best.getScore());
+        System.out.printf(
+                "%n  Q: %s%n  context: %s%n  A: %s   (%s v%d, %d µs for a batch of %d)%n",
+                answer.getQuestion(),
+                answer.getContext(),
+                span,
+                answer.getModelName(),
+                answer.getModelVersion(),
+                answer.getInferenceMicros(),
+                answer.getBatchSize());
+    }
+}

@@ -1,0 +1,165 @@
+package io.spanloop.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code spanloop demo}: runs the whole system on this machine until Ctrl-C. See {@link #USAGE}.
+ */
+public final class LocalMain {
+
+    static final String USAGE =
+            """
+            usage: spanloop demo [options]
+
+            Starts a KRaft Kafka broker, the schema registry and the answerer on 127.0.0.1,
+            asks a few demo questions, prints the answers and runs until Ctrl-C.
+
+              --data DIR            data, logs and model store (default: ./data)
+              --reset               delete the data directory first
+              --kafka-port N        broker port (default 9092)
+              --controller-port N   KRaft controller port (default 9093)
+              --registry-port N     schema registry port (default 8081)
+              --model DIR           model version directory installed as version 1
+                                    (default: the bundled tiny test model)
+              --once                stop after the demo questions are answered
+            """;
+
+    private LocalMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        LocalOptions options;
+        try {
+            options = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("spanloop: " + e.getMessage());
+            System.err.print(USAGE);
+            System.exit(2);
+            return;
+        }
+        if (options == null) {
+            System.out.print(USAGE);
+            return;
+        }
+        System.exit(run(options));
+    }
+
+    static int run(LocalOptions options) throws InterruptedException {
+        LocalStack stack;
+        try {
+            stack = LocalStack.start(options);
+        } catch (RuntimeException e) {
+            System.err.println("spanloop: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stop = new CountDownLatch(1);
+        Thread hook =
+                new Thread(
+                        () -> {
+                            stack.close();
+                            stop.countDown();
+                        },
+                        "spanloop-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Demo.run(options, Duration.ofSeconds(120));
+        } catch (RuntimeException e) {
+            System.err.println("spanloop: " + e.getMessage());
+            stack.close();
+            return 1;
+        }
+        LocalStack.say("");
+        LocalStack.say("Kafka:    " + options.bootstrapServers());
+        LocalStack.say(
+                "Registry: "
+                        + options.registryUrl()
+                        + "  (Confluent clients: "
+                        + options.ccompatUrl()
+                        + ")");
+        LocalStack.say("Data:     " + options.dataDir().toAbsolutePath());
+        LocalStack.say("Logs:     " + options.logs().toAbsolutePath());
+        LocalStack.say("Questions go to qa.questions, answers come out of qa.answers.");
+        LocalStack.say("The labeler and the retrainer are not built yet (next milestones).");
+        if (options.once()) {
+            stack.close();
+            return 0;
+        }
+        LocalStack.say("Running. Press Ctrl-C to stop.");
+        while (!stop.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            try {
+                stack.checkAlive();
+            } catch (IllegalStateException e) {
+                System.err.println("spanloop: " + e.getMessage());
+                stack.close();
+                return 1;
+            }
+        }
+        return 0;
+    }
+
+    /** The options, or {@code null} for help. */
+    static LocalOptions parse(String[] args) {
+        Path data = Path.of("data");
+        boolean reset = false;
+        boolean once = false;
+        int kafkaPort = 9092;
+        int controllerPort = 9093;
+        int registryPort = 8081;
+        String registryHome = System.getProperty("spanloop.registry.home");
+        String model = System.getProperty("spanloop.demo.model");
+        if (args.length == 0 || !args[0].equals("demo")) {
+            if (args.length > 0 && (args[0].equals("--help") || args[0].equals("help"))) {
+                return null;
+            }
+            throw new IllegalArgumentException(
+                    "unknown command " + (args.length == 0 ? "(none)" : args[0]));
+        }
+        for (int i = 1; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data" -> data = Path.of(value(args, ++i));
+                case "--reset" -> reset = true;
+                case "--once" -> once = true;
+                case "--kafka-port" -> kafkaPort = port(value(args, ++i));
+                case "--controller-port" -> controllerPort = port(value(args, ++i));
+                case "--registry-port" -> registryPort = port(value(args, ++i));
+                case "--model" -> model = value(args, ++i);
+                case "--help", "-h" -> {
+                    return null;
+                }
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (model == null) {
+            throw new IllegalArgumentException("--model is required (the launcher sets it)");
+        }
+        return new LocalOptions(
+                data,
+                reset,
+                kafkaPort,
+                controllerPort,
+                registryPort,
+                registryHome == null ? null : Path.of(registryHome),
+                Path.of(model),
+                once);
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static int port(String value) {
+        try {
+            int port = Integer.parseInt(value);
+            if (port < 1 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("not a port: " + value);
+        }
+    }
+}

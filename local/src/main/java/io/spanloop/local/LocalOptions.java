@@ -1,0 +1,42 @@
+package io.spanloop.local;
+
+import java.nio.file.Path;
+
+/**
+ * What the local run starts and where.
+ *
+ * @param dataDir broker data, registry database, model store, service state and logs
+ * @param reset delete {@code dataDir} first
+ * @param kafkaPort the broker's client port on 127.0.0.1
+ * @param controllerPort the KRaft controller's port on 127.0.0.1
+ * @param registryPort the schema registry's HTTP port on 127.0.0.1
+ * @param registryHome the unpacked Apicurio Registry runner
+ * @param demoModel the model version directory copied into the store as version 1
+ * @param once stop after the demo questions are answered (for scripts and tests)
+ */
+record LocalOptions(
+        Path dataDir,
+        boolean reset,
+        int kafkaPort,
+        int controllerPort,
+        int registryPort,
+        Path registryHome,
+        Path demoModel,
+        boolean once) {
+
+    String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    String registryUrl() {
+        return "http://127.0.0.1:" + registryPort + "/apis/registry/v3";
+    }
+
+    String ccompatUrl() {
+        return "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
+    }
+
+    Path logs() {
+        return dataDir.resolve("logs");
+    }
+}

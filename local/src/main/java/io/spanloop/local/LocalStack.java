@@ -1,0 +1,196 @@
+package io.spanloop.local;
+
+import io.spanloop.answerer.AnswererConfig;
+import io.spanloop.config.ConfigSources;
+import io.spanloop.schemas.TopicNames;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The whole system on this machine, started in order with health checks and stopped in reverse:
+ * KRaft broker, schema registry, topics, answerer. Everything listens on 127.0.0.1.
+ */
+final class LocalStack implements AutoCloseable {
+
+    static final String MODEL_NAME = "tiny-bert-qa";
+
+    private final LocalOptions options;
+    private final Deque<ChildProcess> running = new ArrayDeque<>();
+
+    private LocalStack(LocalOptions options) {
+        this.options = options;
+    }
+
+    static LocalStack start(LocalOptions options) {
+        if (options.reset()) {
+            deleteRecursively(options.dataDir());
+        }
+        LocalStack stack = new LocalStack(options);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (RuntimeException e) {
+            stack.close();
+            throw e;
+        }
+    }
+
+    private void startAll() {
+        Ports.requireFree(options.kafkaPort(), "--kafka-port");
+        Ports.requireFree(options.controllerPort(), "--controller-port");
+        Ports.requireFree(options.registryPort(), "--registry-port");
+        say("Starting Kafka (KRaft) on " + options.bootstrapServers() + " ...");
+        running.push(LocalBroker.start(options));
+        say("Starting the schema registry on " + options.registryUrl() + " ...");
+        running.push(LocalRegistry.start(options));
+        createTopics();
+        Path model = installDemoModel();
+        say("Starting the answerer with " + model + " ...");
+        running.push(startAnswerer(model));
+    }
+
+    private void createTopics() {
+        TopicNames names = TopicNames.DEFAULT;
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                options.bootstrapServers()))) {
+            for (NewTopic topic :
+                    List.of(
+                            new NewTopic(names.questions(), 2, (short) 1),
+                            new NewTopic(names.answers(), 2, (short) 1),
+                            new NewTopic(names.questionsDlq(), 1, (short) 1),
+                            new NewTopic(names.feedback(), 1, (short) 1),
+                            new NewTopic(names.modelVersions(), 1, (short) 1)
+                                    .configs(Map.of("cleanup.policy", "compact")))) {
+                try {
+                    admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("cannot create " + topic.name(), e);
+                    }
+                }
+            }
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create topics", e);
+        }
+    }
+
+    /** The model store is {@code <data>/models}; the demo model becomes version 1 once. */
+    private Path installDemoModel() {
+        Path version = options.dataDir().resolve("models").resolve(MODEL_NAME).resolve("1");
+        if (Files.isRegularFile(version.resolve("model.pt"))) {
+            return version;
+        }
+        try {
+            Files.createDirectories(version);
+            try (Stream<Path> files = Files.list(options.demoModel())) {
+                for (Path file : files.toList()) {
+                    Files.copy(file, version.resolve(file.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the demo model", e);
+        }
+        return version;
+    }
+
+    private ChildProcess startAnswerer(Path model) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(AnswererConfig.BOOTSTRAP_SERVERS, options.bootstrapServers());
+        settings.put(AnswererConfig.REGISTRY_URL, options.registryUrl());
+        settings.put(AnswererConfig.MODEL_DIR, model.toAbsolutePath());
+        settings.put(
+                AnswererConfig.STATE_DIR, options.dataDir().resolve("answerer").toAbsolutePath());
+        settings.put(AnswererConfig.MODEL_DEVICE, "cpu");
+        Map<String, String> env = new HashMap<>();
+        settings.forEach(
+                (key, value) ->
+                        env.put(
+                                ConfigSources.envName(AnswererConfig.ENV_PREFIX, key),
+                                value.toString()));
+        return ChildProcess.startJava(
+                "answerer",
+                List.of(
+                        "-Xmx1g",
+                        "-Dai.djl.offline=true",
+                        "-cp",
+                        ChildProcess.classpath(),
+                        "io.spanloop.answerer.AnswererMain"),
+                env,
+                options.logs().resolve("answerer.log"));
+    }
+
+    /** Fails when a child has died (with the log to read). */
+    void checkAlive() {
+        for (ChildProcess child : running) {
+            if (!child.isAlive()) {
+                throw new IllegalStateException(child + " stopped; see " + child.log());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        while (!running.isEmpty()) {
+            ChildProcess child = running.pop();
+            say("Stopping " + child + " ...");
+            child.close();
+        }
+    }
+
+    static void say(String line) {
+        System.out.println("[spanloop] " + line);
+        System.out.flush();
+    }
+
+    static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(
+                    dir,
+                    new SimpleFileVisitor<>() {
+                        @Override
+                        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                                throws IOException {
+                            Files.delete(file);
+                            return FileVisitResult.CONTINUE;
+                        }
+
+                        @Override
+                        public FileVisitResult postVisitDirectory(Path d, IOException e)
+                                throws IOException {
+                            Files.delete(d);
+                            return FileVisitResult.CONTINUE;
+                        }
+                    });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    static Duration startupTimeout() {
+        return Duration.ofSeconds(120);
+    }
+}
