@@ -70,18 +70,43 @@ public final class AnswererBenchmark {
                             : ModelDirectory.open(options.modelDir());
             List<QaInput> warmup = BenchQuestions.generate(options.warmup(), options.seed() + 1);
             List<QaInput> questions = BenchQuestions.generate(options.questions(), options.seed());
+            // the answerer's own settings decide engine threads and model options for all runs
+            AnswererConfig modelOnly = new AnswererConfig(modelSettings(options, model));
+            modelOnly.engineSettings().apply();
+            log(
+                    "model-only baselines (nothing else running): %s, %d questions, batch %d",
+                    model.path(), questions.size(), options.batchSize());
+            ModelBaselines.Result baselines =
+                    ModelBaselines.measure(
+                            model,
+                            modelOnly.modelOptions(),
+                            warmup,
+                            questions,
+                            options.batchSize(),
+                            options.baselineRounds());
+            log(
+                    "forward-only %.0f answers/s, QaPredictor %.0f answers/s",
+                    baselines.forward().perSecond(), baselines.predictor().perSecond());
             log("starting the broker and the registry on 127.0.0.1");
             try (BenchBroker broker = BenchBroker.start()) {
-                return run(options, model, warmup, questions, broker, work.resolve("state"));
+                return endToEnd(
+                        options,
+                        model,
+                        baselines,
+                        warmup,
+                        questions,
+                        broker,
+                        work.resolve("state"));
             }
         } finally {
             deleteRecursively(work);
         }
     }
 
-    private static int run(
+    private static int endToEnd(
             BenchOptions options,
             ModelDirectory model,
+            ModelBaselines.Result baselines,
             List<QaInput> warmup,
             List<QaInput> questions,
             BenchBroker broker,
@@ -91,20 +116,9 @@ public final class AnswererBenchmark {
         TopicNames names = TopicNames.withPrefix("bench-" + runId + ".");
         broker.createTopics(names, options.partitions());
         String applicationId = "bench-answerer-" + runId;
-        AnswererConfig config =
-                new AnswererConfig(
-                        settings(options, broker, names, model, applicationId, stateDir));
-        config.engineSettings().apply();
-
-        log(
-                "model-only baselines: %s, %d questions, batch %d",
-                model.path(), questions.size(), options.batchSize());
-        ModelBaselines.Result baselines =
-                ModelBaselines.measure(
-                        model, config.modelOptions(), warmup, questions, options.batchSize());
-        log(
-                "forward-only %.0f answers/s, QaPredictor %.0f answers/s",
-                baselines.forward().perSecond(), baselines.predictor().perSecond());
+        Map<String, Object> settings = modelSettings(options, model);
+        settings.putAll(kafkaSettings(broker, names, applicationId, stateDir));
+        AnswererConfig config = new AnswererConfig(settings);
 
         Duration timeout = options.timeout();
         AvroSerdes serdes = AvroSerdes.forRegistry(broker.registryUrl());
@@ -153,7 +167,7 @@ public final class AnswererBenchmark {
                         paced,
                         SerdeCost.measure(serdes, names, burst.answers()),
                         broker.endOffsets(names.answers()),
-                        broker.endOffsets(applicationId + "-question-buffer-changelog"),
+                        broker.countRecords(applicationId + "-question-buffer-changelog"),
                         broker.endOffsets(names.questionsDlq()),
                         duplicates);
         String markdown = BenchReport.markdown(run);
@@ -168,31 +182,32 @@ public final class AnswererBenchmark {
         return 0;
     }
 
-    private static Map<String, Object> settings(
-            BenchOptions options,
-            BenchBroker broker,
-            TopicNames names,
-            ModelDirectory model,
-            String applicationId,
-            Path stateDir) {
+    /** What the answerer's model, engine and batching use: shared by baselines and answerer. */
+    private static Map<String, Object> modelSettings(BenchOptions options, ModelDirectory model) {
         Map<String, Object> settings = new HashMap<>();
-        settings.put(AnswererConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
-        settings.put(AnswererConfig.REGISTRY_URL, broker.registryUrl());
-        settings.put(AnswererConfig.APPLICATION_ID, applicationId);
-        settings.put(AnswererConfig.STATE_DIR, stateDir.toString());
         settings.put(AnswererConfig.MODEL_DIR, model.path().toString());
         settings.put(AnswererConfig.MODEL_DEVICE, options.device());
-        settings.put(AnswererConfig.TOPIC_QUESTIONS, names.questions());
-        settings.put(AnswererConfig.TOPIC_ANSWERS, names.answers());
-        settings.put(AnswererConfig.TOPIC_QUESTIONS_DLQ, names.questionsDlq());
-        settings.put(AnswererConfig.TOPIC_FEEDBACK, names.feedback());
-        settings.put(AnswererConfig.TOPIC_MODEL_VERSIONS, names.modelVersions());
         settings.put(AnswererConfig.BATCH_MAX_SIZE, options.batchSize());
         settings.put(AnswererConfig.BATCH_MAX_WAIT_MS, options.batchMaxWaitMs());
         settings.put(AnswererConfig.COMMIT_INTERVAL_MS, options.commitIntervalMs());
         settings.put(AnswererConfig.STREAM_THREADS, options.streamThreads());
         settings.put(AnswererConfig.ENGINE_INTRA_OP_THREADS, options.intraOpThreads());
         settings.put(AnswererConfig.ENGINE_INTER_OP_THREADS, options.interOpThreads());
+        return settings;
+    }
+
+    private static Map<String, Object> kafkaSettings(
+            BenchBroker broker, TopicNames names, String applicationId, Path stateDir) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(AnswererConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        settings.put(AnswererConfig.REGISTRY_URL, broker.registryUrl());
+        settings.put(AnswererConfig.APPLICATION_ID, applicationId);
+        settings.put(AnswererConfig.STATE_DIR, stateDir.toString());
+        settings.put(AnswererConfig.TOPIC_QUESTIONS, names.questions());
+        settings.put(AnswererConfig.TOPIC_ANSWERS, names.answers());
+        settings.put(AnswererConfig.TOPIC_QUESTIONS_DLQ, names.questionsDlq());
+        settings.put(AnswererConfig.TOPIC_FEEDBACK, names.feedback());
+        settings.put(AnswererConfig.TOPIC_MODEL_VERSIONS, names.modelVersions());
         return settings;
     }
 

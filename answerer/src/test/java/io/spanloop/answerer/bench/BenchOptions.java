@@ -11,6 +11,7 @@ import java.util.Set;
  *
  * @param questions questions timed in each phase
  * @param warmup questions answered before anything is timed (per baseline and end to end)
+ * @param baselineRounds timed passes of each model-only baseline; the fastest counts
  * @param batchSize questions per model call: the answerer's {@code batch.max.size} and the
  *     baselines' batch
  * @param partitions partitions of the questions topic
@@ -30,6 +31,7 @@ import java.util.Set;
 record BenchOptions(
         int questions,
         int warmup,
+        int baselineRounds,
         int batchSize,
         int partitions,
         int streamThreads,
@@ -54,6 +56,8 @@ record BenchOptions(
 
               --questions N            questions timed per phase (default 3000)
               --warmup N               untimed warm-up questions (default 300)
+              --baseline-rounds N      timed passes per model-only baseline, fastest counts
+                                       (default 2)
               --batch-size N           questions per model call = batch.max.size (default 16)
               --partitions N           partitions of the questions topic (default 1)
               --stream-threads N       answerer stream.threads (default 1)
@@ -75,6 +79,7 @@ record BenchOptions(
             Set.of(
                     "questions",
                     "warmup",
+                    "baseline-rounds",
                     "batch-size",
                     "partitions",
                     "stream-threads",
@@ -92,6 +97,7 @@ record BenchOptions(
     BenchOptions {
         require(questions >= 1, "--questions must be >= 1");
         require(warmup >= 0, "--warmup must be >= 0");
+        require(baselineRounds >= 1, "--baseline-rounds must be >= 1");
         require(batchSize >= 1 && batchSize <= 4096, "--batch-size must be in 1..4096");
         require(partitions >= 1, "--partitions must be >= 1");
         require(streamThreads >= 1, "--stream-threads must be >= 1");
@@ -142,6 +148,7 @@ record BenchOptions(
         return new BenchOptions(
                 integer(values, "questions", 3000),
                 integer(values, "warmup", 300),
+                integer(values, "baseline-rounds", 2),
                 integer(values, "batch-size", 16),
                 integer(values, "partitions", 1),
                 integer(values, "stream-threads", 1),

@@ -31,7 +31,7 @@ final class BenchReport {
             LoadPhase.Result paced,
             SerdeCost.Micros serde,
             long answerTopicOffsets,
-            long changelogOffsets,
+            long[] changelog,
             long deadLetters,
             int duplicates) {}
 
@@ -84,7 +84,8 @@ final class BenchReport {
         md.append(
                 fmt(
                         "%s; %d cores; Java %s; device %s; PyTorch intra-op threads %s,"
-                                + " inter-op %s (same for every row). Model: max_seq_length %d,"
+                                + " inter-op %s (same for every row); model-only baselines fastest of %d"
+                                + " passes, before the broker started. Model: max_seq_length %d,"
                                 + " stride %d. Answerer: batch.max.size=%d, batch.max.wait.ms=%d,"
                                 + " commit.interval.ms=%d, stream.threads=%d, %d partition(s),"
                                 + " exactly_once_v2. Broker in the same JVM, registry in a child"
@@ -95,6 +96,7 @@ final class BenchReport {
                         o.device(),
                         o.intraOpThreads() == 0 ? "default" : o.intraOpThreads(),
                         o.interOpThreads() == 0 ? "default" : o.interOpThreads(),
+                        o.baselineRounds(),
                         run.model().config().maxSeqLength(),
                         run.model().config().stride(),
                         o.batchSize(),
@@ -103,6 +105,15 @@ final class BenchReport {
                         o.streamThreads(),
                         o.partitions()));
         md.append(HEADER).append(rows(run)).append('\n');
+        md.append(
+                fmt(
+                        "Model-only passes: forward-only %,.0f to %,.0f answers/s, QaPredictor"
+                                + " %,.0f to %,.0f answers/s (the fastest counts).%s\n\n",
+                        base.forward().slowestPerSecond(),
+                        base.forward().perSecond(),
+                        base.predictor().slowestPerSecond(),
+                        base.predictor().perSecond(),
+                        base.cpu().isEmpty() ? "" : " CPU meanwhile: " + base.cpu() + "."));
         md.append(
                 "ratio = end-to-end answers/s ÷ forward-only answers/s (target >= 0.9)."
                         + " forward-only: the TorchScript forward pass alone on the same questions,"
@@ -183,13 +194,22 @@ final class BenchReport {
         facts.add(
                 fmt(
                         "records: answers topic end offsets %,d for %,d answers (the rest are"
-                                + " transaction markers), buffer changelog %,d, dead letters %,d,"
-                                + " duplicate answers %d",
+                                + " transaction markers); buffer changelog %,d values and %,d"
+                                + " tombstones; dead letters %,d; duplicate answers %d",
                         run.answerTopicOffsets(),
                         totalAnswers(run),
-                        run.changelogOffsets(),
+                        run.changelog()[0],
+                        run.changelog()[1],
                         run.deadLetters(),
                         run.duplicates()));
+        if (!burst.cpu().isEmpty()) {
+            facts.add(
+                    "CPU during the burst: "
+                            + burst.cpu()
+                            + " (thread names cut at 15 characters; PyTorch's native workers"
+                            + " carry the name of the thread that started them, so"
+                            + " `bench-answerer-` is the stream thread with its model threads)");
+        }
         for (String fact : facts) {
             md.append("- ").append(fact).append('\n');
         }

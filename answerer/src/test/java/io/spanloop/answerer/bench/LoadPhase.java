@@ -39,6 +39,7 @@ final class LoadPhase {
      * @param before the answerer's counters when the phase began
      * @param after the answerer's counters when its last answer arrived
      * @param answers the answers, in question order, for the serialization cost estimate
+     * @param cpu where the CPU went during the phase (empty when unknown)
      */
     record Result(
             String name,
@@ -54,7 +55,8 @@ final class LoadPhase {
             double modelMicros,
             StreamsCounters before,
             StreamsCounters after,
-            List<Answer> answers) {
+            List<Answer> answers,
+            String cpu) {
 
         boolean complete() {
             return answered == questions;
@@ -113,6 +115,7 @@ final class LoadPhase {
         long[] submitted = new long[inputs.size()];
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
         StreamsCounters before = StreamsCounters.snapshot(streams);
+        CpuAccounting cpuBefore = CpuAccounting.snapshot();
         long intervalNanos = rate > 0 ? (long) (1e9 / rate) : 0;
         long startNanos = System.nanoTime();
         long firstSend = System.currentTimeMillis();
@@ -149,7 +152,10 @@ final class LoadPhase {
         }
         collector.awaitAll(ids, timeout);
         StreamsCounters after = StreamsCounters.snapshot(streams);
-        return result(name, rate, ids, submitted, firstSend, before, after);
+        String cpu =
+                CpuAccounting.snapshot()
+                        .since(cpuBefore, (System.currentTimeMillis() - firstSend) / 1e3, 6);
+        return result(name, rate, ids, submitted, firstSend, before, after, cpu);
     }
 
     private Result result(
@@ -159,7 +165,8 @@ final class LoadPhase {
             long[] submitted,
             long firstSend,
             StreamsCounters before,
-            StreamsCounters after) {
+            StreamsCounters after,
+            String cpu) {
         List<Long> latency = new ArrayList<>();
         List<Long> toAnswered = new ArrayList<>();
         List<Long> toVisible = new ArrayList<>();
@@ -196,7 +203,8 @@ final class LoadPhase {
                 modelMicros,
                 before,
                 after,
-                answers);
+                answers,
+                cpu);
     }
 
     private static long[] sorted(List<Long> values) {

@@ -1,0 +1,108 @@
+package io.spanloop.labeler;
+
+import io.javalin.Javalin;
+import io.spanloop.schemas.AvroSerdes;
+import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.Topics;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running labeler: the review queue (Kafka Streams), the corrections producer, the web server.
+ */
+public final class Labeler implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Labeler.class);
+
+    private final KafkaStreams streams;
+    private final CorrectionWriter writer;
+    private final Javalin web;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private Labeler(KafkaStreams streams, CorrectionWriter writer, Javalin web) {
+        this.streams = streams;
+        this.writer = writer;
+        this.web = web;
+    }
+
+    public static Labeler start(LabelerConfig config) {
+        AvroSerdes serdes = AvroSerdes.forRegistry(config.getString(LabelerConfig.REGISTRY_URL));
+        TopicNames defaults = TopicNames.DEFAULT;
+        Topics topics =
+                Topics.of(
+                        new TopicNames(
+                                defaults.questions(),
+                                config.getString(LabelerConfig.TOPIC_ANSWERS),
+                                config.getString(LabelerConfig.TOPIC_FEEDBACK),
+                                defaults.modelVersions(),
+                                defaults.questionsDlq()),
+                        serdes);
+        Annotators annotators = config.annotators();
+        if (annotators.isEmpty()) {
+            LOG.warn("No annotators configured ({}): nobody can log in", LabelerConfig.ANNOTATORS);
+        }
+        KafkaStreams streams =
+                new KafkaStreams(
+                        ReviewQueueTopology.buildTopology(topics, serdes),
+                        ReviewQueueTopology.streamsProperties(config));
+        streams.start();
+        CorrectionWriter writer =
+                new CorrectionWriter(
+                        config.getString(LabelerConfig.BOOTSTRAP_SERVERS),
+                        topics.feedback(),
+                        config.produceTimeout(),
+                        config.producerOverrides());
+        LabelerApi api =
+                new LabelerApi(
+                        annotators,
+                        new ReviewQueue(streams, config.queueOrder()),
+                        writer,
+                        Clock.systemUTC());
+        Javalin web;
+        try {
+            web =
+                    Javalin.create(
+                                    c -> {
+                                        c.jetty.host = config.getString(LabelerConfig.HTTP_HOST);
+                                        c.jetty.port = config.getInt(LabelerConfig.HTTP_PORT);
+                                        c.http.maxRequestSize =
+                                                config.getInt(LabelerConfig.HTTP_MAX_BODY_BYTES);
+                                        c.startup.showJavalinBanner = false;
+                                        api.configure(c);
+                                    })
+                            .start();
+        } catch (RuntimeException e) {
+            writer.close();
+            streams.close(Duration.ofSeconds(30));
+            throw e;
+        }
+        Labeler labeler = new Labeler(streams, writer, web);
+        LOG.info("Labeler listening on {}", labeler.baseUrl());
+        return labeler;
+    }
+
+    public int port() {
+        return web.port();
+    }
+
+    public String baseUrl() {
+        return "http://" + web.jettyServer().server().getURI().getHost() + ":" + port();
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            web.stop();
+            writer.close();
+            streams.close(Duration.ofSeconds(30));
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.spanloop.labeler;
+
+import io.spanloop.config.ConfigSources;
+import io.spanloop.schemas.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.types.Password;
+
+/**
+ * The labeler's typed settings: defaults, then an optional properties file, then {@code
+ * SPANLOOP_LABELER_*} environment variables; {@code streams.*} keys go to Kafka Streams and {@code
+ * producer.*} keys to the corrections producer.
+ */
+public final class LabelerConfig extends AbstractConfig {
+
+    public static final String ENV_PREFIX = "SPANLOOP_LABELER";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String APPLICATION_ID = "application.id";
+    public static final String STATE_DIR = "state.dir";
+    public static final String HTTP_HOST = "http.host";
+    public static final String HTTP_PORT = "http.port";
+    public static final String HTTP_MAX_BODY_BYTES = "http.max.body.bytes";
+    public static final String TOPIC_ANSWERS = "topic.answers";
+    public static final String TOPIC_FEEDBACK = "topic.feedback";
+    public static final String ANNOTATORS = "annotators";
+    public static final String QUEUE_ORDER = "queue.order";
+    public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
+
+    public static final ConfigDef DEFINITION =
+            new ConfigDef()
+                    .define(
+                            BOOTSTRAP_SERVERS,
+                            Type.STRING,
+                            "127.0.0.1:9092",
+                            Importance.HIGH,
+                            "Kafka brokers to connect to.")
+                    .define(
+                            REGISTRY_URL,
+                            Type.STRING,
+                            "http://127.0.0.1:8081/apis/registry/v3",
+                            Importance.HIGH,
+                            "Schema registry (Apicurio v3 API) for the Avro serdes.")
+                    .define(
+                            APPLICATION_ID,
+                            Type.STRING,
+                            "spanloop-labeler",
+                            Importance.HIGH,
+                            "Kafka Streams application id of the review queue.")
+                    .define(
+                            STATE_DIR,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "Local state of the review queue. Empty:"
+                                    + " <java.io.tmpdir>/spanloop-labeler.")
+                    .define(
+                            HTTP_HOST,
+                            Type.STRING,
+                            "127.0.0.1",
+                            Importance.HIGH,
+                            "Interface the web server binds to.")
+                    .define(
+                            HTTP_PORT,
+                            Type.INT,
+                            8080,
+                            Range.between(0, 65535),
+                            Importance.HIGH,
+                            "Web server port (0 = any free port).")
+                    .define(
+                            HTTP_MAX_BODY_BYTES,
+                            Type.INT,
+                            65_536,
+                            Range.atLeast(1024),
+                            Importance.LOW,
+                            "Larger request bodies are refused with 413.")
+                    .define(
+                            TOPIC_ANSWERS,
+                            Type.STRING,
+                            TopicNames.DEFAULT.answers(),
+                            Importance.HIGH,
+                            "Answers topic (the review queue's input).")
+                    .define(
+                            TOPIC_FEEDBACK,
+                            Type.STRING,
+                            TopicNames.DEFAULT.feedback(),
+                            Importance.HIGH,
+                            "Feedback topic (corrections; needs as many partitions as the"
+                                    + " answers topic).")
+                    .define(
+                            ANNOTATORS,
+                            Type.PASSWORD,
+                            "",
+                            Importance.HIGH,
+                            "Who may review: comma-separated name:token pairs. Empty: nobody"
+                                    + " can write.")
+                    .define(
+                            QUEUE_ORDER,
+                            Type.STRING,
+                            "score",
+                            ConfigDef.ValidString.in("score", "margin"),
+                            Importance.MEDIUM,
+                            "Most uncertain first by: score (lowest best-span probability) or"
+                                    + " margin (smallest gap between the top two candidates).")
+                    .define(
+                            PRODUCE_TIMEOUT_MS,
+                            Type.LONG,
+                            10_000L,
+                            Range.between(2_000L, 300_000L),
+                            Importance.MEDIUM,
+                            "How long a correction may wait for Kafka's acknowledgement before"
+                                    + " the person gets a 503 (the correction is then not"
+                                    + " recorded).");
+
+    public LabelerConfig(Map<String, ?> values) {
+        super(DEFINITION, values, false);
+    }
+
+    /** Defaults, then the file (may be null), then {@code SPANLOOP_LABELER_*} variables. */
+    public static LabelerConfig load(Path file, Map<String, String> env) {
+        return new LabelerConfig(
+                ConfigSources.load(
+                        DEFINITION, ENV_PREFIX, List.of("streams.", "producer."), file, env));
+    }
+
+    public String stateDir() {
+        String dir = getString(STATE_DIR);
+        return dir.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), "spanloop-labeler").toString()
+                : dir;
+    }
+
+    public Annotators annotators() {
+        Password value = getPassword(ANNOTATORS);
+        return Annotators.parse(value == null ? "" : value.value());
+    }
+
+    public QueueOrder queueOrder() {
+        return QueueOrder.valueOf(getString(QUEUE_ORDER).toUpperCase(java.util.Locale.ROOT));
+    }
+
+    public Duration produceTimeout() {
+        return Duration.ofMillis(getLong(PRODUCE_TIMEOUT_MS));
+    }
+
+    public Map<String, Object> streamsOverrides() {
+        return ConfigSources.withPrefix(originals(), "streams.");
+    }
+
+    public Map<String, Object> producerOverrides() {
+        return ConfigSources.withPrefix(originals(), "producer.");
+    }
+}

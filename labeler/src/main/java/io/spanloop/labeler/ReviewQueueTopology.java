@@ -1,0 +1,124 @@
+package io.spanloop.labeler;
+
+import io.spanloop.events.Answer;
+import io.spanloop.events.Correction;
+import io.spanloop.schemas.AvroSerdes;
+import io.spanloop.schemas.Topics;
+import java.time.ZoneOffset;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The review queue's state, kept by Kafka Streams from the answers and feedback topics (both keyed
+ * by question id, co-partitioned): the newest answer per question, the latest correction per
+ * question, and corrections per UTC day and annotator. The web API reads it through interactive
+ * queries; a question is in the queue while it has an answer and no correction.
+ */
+public final class ReviewQueueTopology {
+
+    static final String ANSWERS_STORE = "review-answers";
+    static final String CORRECTIONS_STORE = "review-corrections";
+    static final String DAILY_COUNTS_STORE = "review-daily-counts";
+
+    private ReviewQueueTopology() {}
+
+    public static Topology buildTopology(Topics topics, AvroSerdes storeSerdes) {
+        Topology topology = new Topology();
+        topology.addSource(
+                "answers",
+                topics.answers().keySerde().deserializer(),
+                topics.answers().valueSerde().deserializer(),
+                topics.answers().name());
+        topology.addSource(
+                "feedback",
+                topics.feedback().keySerde().deserializer(),
+                topics.feedback().valueSerde().deserializer(),
+                topics.feedback().name());
+        topology.addProcessor("review-state", ReviewStateProcessor::new, "answers", "feedback");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(ANSWERS_STORE),
+                        Serdes.String(),
+                        storeSerdes.valueSerde(Answer.class)),
+                "review-state");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(CORRECTIONS_STORE),
+                        Serdes.String(),
+                        storeSerdes.valueSerde(Correction.class)),
+                "review-state");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(DAILY_COUNTS_STORE),
+                        Serdes.String(),
+                        Serdes.Long()),
+                "review-state");
+        return topology;
+    }
+
+    /** Exactly-once, so the daily counts count each correction once. */
+    public static Properties streamsProperties(LabelerConfig config) {
+        Properties props = new Properties();
+        props.put(
+                StreamsConfig.APPLICATION_ID_CONFIG,
+                config.getString(LabelerConfig.APPLICATION_ID));
+        props.put(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                config.getString(LabelerConfig.BOOTSTRAP_SERVERS));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.putAll(config.streamsOverrides());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return props;
+    }
+
+    /** Day keys of the counts store: {@code 2026-11-23} and {@code 2026-11-23|alice}. */
+    static String dayKey(java.time.Instant at, String annotator) {
+        String day = at.atZone(ZoneOffset.UTC).toLocalDate().toString();
+        return annotator == null ? day : day + "|" + annotator;
+    }
+
+    private static final class ReviewStateProcessor
+            implements Processor<String, Object, Void, Void> {
+        private KeyValueStore<String, Answer> answers;
+        private KeyValueStore<String, Correction> corrections;
+        private KeyValueStore<String, Long> dailyCounts;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            answers = context.getStateStore(ANSWERS_STORE);
+            corrections = context.getStateStore(CORRECTIONS_STORE);
+            dailyCounts = context.getStateStore(DAILY_COUNTS_STORE);
+        }
+
+        @Override
+        public void process(Record<String, Object> record) {
+            if (record.key() == null) {
+                return;
+            }
+            if (record.value() instanceof Answer answer) {
+                Answer previous = answers.get(record.key());
+                // a question answered twice: the newest model version is the one to review
+                if (previous == null || answer.getModelVersion() >= previous.getModelVersion()) {
+                    answers.put(record.key(), answer);
+                }
+            } else if (record.value() instanceof Correction correction) {
+                corrections.put(record.key(), correction);
+                increment(dayKey(correction.getCorrectedAt(), null));
+                increment(dayKey(correction.getCorrectedAt(), correction.getAnnotator()));
+            }
+        }
+
+        private void increment(String key) {
+            Long count = dailyCounts.get(key);
+            dailyCounts.put(key, count == null ? 1L : count + 1);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.spanloop.labeler;
+
+import io.spanloop.events.Answer;
+import io.spanloop.events.Correction;
+import io.spanloop.events.ScoredSpan;
+import io.spanloop.events.Span;
+import java.util.List;
+
+/** The JSON shapes of the labeler API. */
+final class Views {
+
+    private Views() {}
+
+    record SpanView(int start, int end, String text, Double score) {
+        static SpanView of(ScoredSpan span) {
+            return span == null
+                    ? null
+                    : new SpanView(span.getStart(), span.getEnd(), span.getText(), span.getScore());
+        }
+
+        static SpanView of(Span span) {
+            return span == null
+                    ? null
+                    : new SpanView(span.getStart(), span.getEnd(), span.getText(), null);
+        }
+    }
+
+    record ReviewView(
+            String verdict,
+            Integer start,
+            Integer end,
+            String text,
+            String annotator,
+            String correctedAt) {
+        static ReviewView of(Correction correction) {
+            if (correction == null) {
+                return null;
+            }
+            Span span = correction.getSpan();
+            return new ReviewView(
+                    correction.getVerdict().name(),
+                    span == null ? null : span.getStart(),
+                    span == null ? null : span.getEnd(),
+                    span == null ? null : span.getText(),
+                    correction.getAnnotator(),
+                    correction.getCorrectedAt().toString());
+        }
+    }
+
+    record ItemView(
+            String questionId,
+            String question,
+            String context,
+            SpanView best,
+            List<SpanView> candidates,
+            double noAnswerScore,
+            String modelName,
+            long modelVersion,
+            String answeredAt,
+            double uncertainty,
+            ReviewView review) {
+        static ItemView of(Answer answer, double uncertainty, Correction review) {
+            return new ItemView(
+                    answer.getQuestionId(),
+                    answer.getQuestion(),
+                    answer.getContext(),
+                    SpanView.of(answer.getBest()),
+                    answer.getCandidates().stream().map(SpanView::of).toList(),
+                    answer.getNoAnswerScore(),
+                    answer.getModelName(),
+                    answer.getModelVersion(),
+                    answer.getAnsweredAt().toString(),
+                    uncertainty,
+                    ReviewView.of(review));
+        }
+    }
+
+    record QueuePage(int total, List<ItemView> items) {}
+
+    record StatusView(
+            String annotator,
+            int queueLength,
+            long reviewedToday,
+            long reviewedTodayByMe,
+            String modelName,
+            Long modelVersion) {}
+
+    record SessionView(String annotator, String csrfToken) {}
+
+    record Recorded(
+            String questionId, String verdict, String annotator, int partition, long offset) {}
+
+    record Error(String error) {}
+}

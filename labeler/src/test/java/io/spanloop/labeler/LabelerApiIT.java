@@ -1,0 +1,358 @@
+package io.spanloop.labeler;
+
+import static io.spanloop.labeler.LabelerHarness.ALICE_TOKEN;
+import static io.spanloop.labeler.LabelerHarness.BOB_TOKEN;
+import static io.spanloop.labeler.LabelerHarness.correction;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.spanloop.events.Correction;
+import io.spanloop.events.Verdict;
+import io.spanloop.labeler.LabelerHarness.Response;
+import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.KafkaEnvironmentExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The labeler's JSON API against a real KRaft broker and registry. */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class LabelerApiIT {
+
+    private static final String EMOJI_CONTEXT =
+            "Party 🎉 time!\r\nThe king 👑 of Paris said hello.";
+
+    private static List<String> ids(JsonNode page) {
+        List<String> ids = new ArrayList<>();
+        page.get("items").forEach(item -> ids.add(item.get("questionId").asText()));
+        return ids;
+    }
+
+    @Test
+    void shouldListTheQueueMostUncertainFirstAndPreferTheNewestModelVersion(
+            KafkaEnvironment env, @TempDir Path state) throws Exception {
+        // Given: answers with different confidence; q2 answered again by v2 (and a late v1)
+        LabelerHarness harness = new LabelerHarness(env);
+        String context = "The capital of France is Paris.";
+        harness.produceAnswers(
+                List.of(
+                        LabelerHarness.answer("q1", context, 25, 30, 0.9, 1),
+                        LabelerHarness.answer("q2", context, 4, 11, 0.5, 1),
+                        LabelerHarness.answer("q3", context, 0, 3, 0.2, 1),
+                        LabelerHarness.answer("q2", context, 25, 30, 0.7, 2),
+                        LabelerHarness.answer("q2", context, 0, 3, 0.1, 1)));
+        try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
+            // When
+            JsonNode page =
+                    harness.awaitQueue(
+                            labeler,
+                            p ->
+                                    p.get("total").asInt() == 3
+                                            && p.toString().contains("\"modelVersion\":2"),
+                            Duration.ofSeconds(60));
+            // Then: lowest best-span probability first; q2 is v2's answer
+            assertThat(ids(page)).containsExactly("q3", "q2", "q1");
+            JsonNode q2 = page.get("items").get(1);
+            assertThat(q2.get("modelVersion").asLong()).isEqualTo(2);
+            assertThat(q2.get("best").get("text").asText()).isEqualTo("Paris");
+            assertThat(q2.get("uncertainty").asDouble())
+                    .isCloseTo(0.3, org.assertj.core.api.Assertions.within(1e-9));
+            // paging
+            assertThat(ids(harness.get(labeler, "/api/queue?limit=1&offset=1", ALICE_TOKEN).body()))
+                    .containsExactly("q2");
+            assertThat(
+                            harness.get(labeler, "/api/status", ALICE_TOKEN)
+                                    .body()
+                                    .get("modelVersion")
+                                    .asLong())
+                    .isEqualTo(2);
+        }
+    }
+
+    @Test
+    void shouldWriteCorrectionsWithExactlyTheSubmittedOffsetsAndDropThemFromTheQueue(
+            KafkaEnvironment env, @TempDir Path state) throws Exception {
+        // Given
+        LabelerHarness harness = new LabelerHarness(env);
+        int paris = EMOJI_CONTEXT.indexOf("Paris");
+        harness.produceAnswers(
+                List.of(
+                        LabelerHarness.answer("e1", EMOJI_CONTEXT, 0, 5, 0.3, 1),
+                        LabelerHarness.answer("e2", EMOJI_CONTEXT, paris, paris + 5, 0.6, 1),
+                        LabelerHarness.answer("e3", EMOJI_CONTEXT, 0, 5, 0.4, 1),
+                        LabelerHarness.answer("e4", EMOJI_CONTEXT, 0, 5, 0.45, 1)));
+        try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
+            harness.awaitQueue(labeler, p -> p.get("total").asInt() == 4, Duration.ofSeconds(60));
+            // When: alice corrects e1 to "king 👑", bob accepts e2, alice marks e3 no-answer
+            int king = EMOJI_CONTEXT.indexOf("king");
+            int kingEnd = king + "king 👑".length();
+            Response corrected =
+                    harness.post(
+                            labeler,
+                            "/api/corrections",
+                            ALICE_TOKEN,
+                            correction("e1", "CORRECTED", king, kingEnd, "king 👑"));
+            Response accepted =
+                    harness.post(
+                            labeler,
+                            "/api/corrections",
+                            BOB_TOKEN,
+                            correction("e2", "ACCEPTED", null, null, null));
+            Response noAnswer =
+                    harness.post(
+                            labeler,
+                            "/api/corrections",
+                            ALICE_TOKEN,
+                            correction("e3", "NO_ANSWER", null, null, null));
+            // Then: each confirmed after Kafka's acknowledgement
+            assertThat(corrected.status()).as(corrected.body().toString()).isEqualTo(201);
+            assertThat(corrected.body().get("offset").asLong()).isNotNegative();
+            assertThat(accepted.status()).isEqualTo(201);
+            assertThat(noAnswer.status()).isEqualTo(201);
+            List<ConsumerRecord<String, Correction>> feedback =
+                    harness.readFeedback(3, Duration.ofSeconds(30));
+            assertThat(feedback).hasSize(3);
+            Correction e1 = value(feedback, "e1");
+            assertThat(e1.getVerdict()).isEqualTo(Verdict.CORRECTED);
+            assertThat(e1.getSpan().getStart()).isEqualTo(king);
+            assertThat(e1.getSpan().getEnd()).isEqualTo(kingEnd);
+            assertThat(e1.getSpan().getText()).isEqualTo("king 👑");
+            assertThat(e1.getAnnotator()).isEqualTo("alice");
+            assertThat(e1.getPredicted().getText()).isEqualTo("Party");
+            assertThat(e1.getModelVersion()).isEqualTo(1L);
+            assertThat(e1.getContext()).isEqualTo(EMOJI_CONTEXT);
+            Correction e2 = value(feedback, "e2");
+            assertThat(e2.getVerdict()).isEqualTo(Verdict.ACCEPTED);
+            assertThat(e2.getSpan().getText()).isEqualTo("Paris");
+            assertThat(e2.getAnnotator()).isEqualTo("bob");
+            assertThat(value(feedback, "e3").getSpan()).isNull();
+            // And: reviewed items leave the queue; the item shows its review
+            JsonNode page =
+                    harness.awaitQueue(
+                            labeler, p -> p.get("total").asInt() == 1, Duration.ofSeconds(30));
+            assertThat(ids(page)).containsExactly("e4");
+            JsonNode item = harness.get(labeler, "/api/items/e1", ALICE_TOKEN).body();
+            assertThat(item.get("review").get("verdict").asText()).isEqualTo("CORRECTED");
+            JsonNode status = harness.get(labeler, "/api/status", ALICE_TOKEN).body();
+            assertThat(status.get("queueLength").asInt()).isEqualTo(1);
+        }
+        // And: after a restart (new instance, new local state) they stay reviewed
+        try (Labeler restarted =
+                Labeler.start(new LabelerConfig(harness.config(state.resolve("restarted"))))) {
+            JsonNode page =
+                    harness.awaitQueue(
+                            restarted, p -> p.get("total").asInt() == 1, Duration.ofSeconds(60));
+            assertThat(ids(page)).containsExactly("e4");
+            JsonNode status = harness.get(restarted, "/api/status", ALICE_TOKEN).body();
+            assertThat(status.get("reviewedToday").asLong()).isEqualTo(3);
+            assertThat(status.get("reviewedTodayByMe").asLong()).isEqualTo(2);
+        }
+    }
+
+    private static Correction value(List<ConsumerRecord<String, Correction>> records, String id) {
+        return records.stream()
+                .filter(r -> r.key().equals(id))
+                .map(ConsumerRecord::value)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no correction for " + id));
+    }
+
+    @Test
+    void shouldRefuseInvalidCorrectionsWithAClearMessage(KafkaEnvironment env, @TempDir Path state)
+            throws Exception {
+        LabelerHarness harness = new LabelerHarness(env);
+        String context = "The capital of France is Paris.";
+        harness.produceAnswers(List.of(LabelerHarness.answer("v1", context, 25, 30, 0.5, 1)));
+        try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
+            harness.awaitQueue(labeler, p -> p.get("total").asInt() == 1, Duration.ofSeconds(60));
+            assertRefused(harness, labeler, "{not json", 400, "not valid JSON");
+            assertRefused(harness, labeler, "[1,2]", 400, "JSON object");
+            assertRefused(harness, labeler, "{\"verdict\":\"ACCEPTED\"}", 400, "questionId");
+            assertRefused(harness, labeler, "{\"questionId\":\"v1\"}", 400, "verdict is required");
+            assertRefused(
+                    harness, labeler, correction("v1", "MAYBE", null, null, null), 400, "MAYBE");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("nope", "ACCEPTED", null, null, null),
+                    404,
+                    "unknown question id 'nope'");
+            assertRefused(
+                    harness, labeler, correction("v1", "CORRECTED", 5, 5, ""), 422, "not inside");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("v1", "CORRECTED", -1, 3, "Th"),
+                    422,
+                    "not inside");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("v1", "CORRECTED", 25, 32, "Paris.x"),
+                    422,
+                    "not inside the context: need 0 <= start < end <= 31");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("v1", "CORRECTED", 4, 11, "Capital"),
+                    422,
+                    "the context has 'capital' there");
+            assertRefused(
+                    harness,
+                    labeler,
+                    "{\"questionId\":\"v1\",\"verdict\":\"CORRECTED\",\"start\":4}",
+                    400,
+                    "all of start, end and text");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("v1", "NO_ANSWER", 4, 11, "capital"),
+                    422,
+                    "NO_ANSWER correction carries no span");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("v1", "CORRECTED", null, null, null),
+                    422,
+                    "needs start, end and text");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("v1", "CORRECTED", 25, 30, "Paris"),
+                    422,
+                    "use ACCEPTED");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("v1", "ACCEPTED", 4, 11, "capital"),
+                    422,
+                    "use CORRECTED");
+            String huge =
+                    "{\"questionId\":\"v1\",\"verdict\":\"ACCEPTED\",\"pad\":\""
+                            + "x".repeat(100_000)
+                            + "\"}";
+            assertRefused(harness, labeler, huge, 413, "larger than");
+            // unauthenticated, wrong token, wrong content type
+            Response anonymous =
+                    harness.call(
+                            "POST",
+                            labeler.baseUrl() + "/api/corrections",
+                            null,
+                            correction("v1", "ACCEPTED", null, null, null),
+                            Map.of());
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.body().get("error").asText()).contains("log in");
+            assertThat(harness.get(labeler, "/api/queue", "wrong").status()).isEqualTo(401);
+            Response form =
+                    harness.call(
+                            "POST",
+                            labeler.baseUrl() + "/api/corrections",
+                            ALICE_TOKEN,
+                            null,
+                            Map.of("Content-Type", "application/x-www-form-urlencoded"));
+            assertThat(form.status()).isEqualTo(415);
+            assertThat(harness.get(labeler, "/api/queue?limit=0", ALICE_TOKEN).status())
+                    .isEqualTo(400);
+            assertThat(harness.get(labeler, "/api/items/nope", ALICE_TOKEN).status())
+                    .isEqualTo(404);
+            // nothing of that reached the feedback topic
+            assertThat(harness.readFeedback(1, Duration.ofSeconds(2))).isEmpty();
+        }
+    }
+
+    private static void assertRefused(
+            LabelerHarness harness, Labeler labeler, String body, int status, String message) {
+        Response response = harness.post(labeler, "/api/corrections", ALICE_TOKEN, body);
+        assertThat(response.status())
+                .as(body.length() > 200 ? "huge body" : body)
+                .isEqualTo(status);
+        assertThat(response.body().get("error").asText()).contains(message);
+    }
+
+    @Test
+    void shouldProtectCookieSessionsAgainstCrossSiteWrites(
+            KafkaEnvironment env, @TempDir Path state) throws Exception {
+        LabelerHarness harness = new LabelerHarness(env);
+        harness.produceAnswers(
+                List.of(LabelerHarness.answer("c1", "Paris is a city.", 0, 5, 0.5, 1)));
+        try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
+            harness.awaitQueue(labeler, p -> p.get("total").asInt() == 1, Duration.ofSeconds(60));
+            // wrong password
+            Response bad =
+                    harness.post(
+                            labeler,
+                            "/api/session",
+                            null,
+                            "{\"annotator\":\"alice\",\"token\":\"guess\"}");
+            assertThat(bad.status()).isEqualTo(401);
+            // login
+            Response login =
+                    harness.post(
+                            labeler,
+                            "/api/session",
+                            null,
+                            "{\"annotator\":\"alice\",\"token\":\"" + ALICE_TOKEN + "\"}");
+            assertThat(login.status()).isEqualTo(200);
+            String cookie =
+                    login.raw().headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            assertThat(login.raw().headers().firstValue("Set-Cookie").orElseThrow())
+                    .contains("HttpOnly")
+                    .contains("SameSite=Strict");
+            String csrf = login.body().get("csrfToken").asText();
+            String body = correction("c1", "ACCEPTED", null, null, null);
+            String url = labeler.baseUrl() + "/api/corrections";
+            // cookie without the CSRF token: refused
+            assertThat(harness.call("POST", url, null, body, Map.of("Cookie", cookie)).status())
+                    .isEqualTo(403);
+            // cookie + token but from another site: refused
+            assertThat(
+                            harness.call(
+                                            "POST",
+                                            url,
+                                            null,
+                                            body,
+                                            Map.of(
+                                                    "Cookie",
+                                                    cookie,
+                                                    LabelerApi.CSRF_HEADER,
+                                                    csrf,
+                                                    "Origin",
+                                                    "http://evil.example"))
+                                    .status())
+                    .isEqualTo(403);
+            // same origin with the token: recorded for alice
+            Response ok =
+                    harness.call(
+                            "POST",
+                            url,
+                            null,
+                            body,
+                            Map.of(
+                                    "Cookie",
+                                    cookie,
+                                    LabelerApi.CSRF_HEADER,
+                                    csrf,
+                                    "Origin",
+                                    labeler.baseUrl()));
+            assertThat(ok.status()).isEqualTo(201);
+            assertThat(ok.body().get("annotator").asText()).isEqualTo("alice");
+            // reads work with the cookie alone; pages carry a restrictive CSP
+            Response status =
+                    harness.call(
+                            "GET",
+                            labeler.baseUrl() + "/api/status",
+                            null,
+                            null,
+                            Map.of("Cookie", cookie));
+            assertThat(status.status()).isEqualTo(200);
+            assertThat(status.raw().headers().firstValue("Content-Security-Policy").orElseThrow())
+                    .contains("script-src 'self'");
+        }
+    }
+}

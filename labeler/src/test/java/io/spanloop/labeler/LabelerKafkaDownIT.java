@@ -1,0 +1,82 @@
+package io.spanloop.labeler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.spanloop.events.Answer;
+import io.spanloop.labeler.LabelerHarness.Response;
+import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.KafkaTestCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With Kafka gone, a correction is answered 503 (not confirmed), never a false 201. */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class LabelerKafkaDownIT {
+
+    @Test
+    void shouldAnswer503WhenKafkaDoesNotAcknowledge(KafkaEnvironment env, @TempDir Path state)
+            throws Exception {
+        // Given: a labeler on a cluster of its own (and the shared registry), one answer queued
+        LabelerHarness harness = new LabelerHarness(env);
+        KafkaTestCluster cluster = KafkaTestCluster.start(1);
+        Labeler labeler = null;
+        try {
+            cluster.createTopic(harness.names.answers(), 2);
+            cluster.createTopic(harness.names.feedback(), 2);
+            produceAnswer(cluster, harness);
+            Map<String, Object> config = harness.config(state);
+            config.put(LabelerConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+            config.put(LabelerConfig.PRODUCE_TIMEOUT_MS, 4_000L);
+            labeler = Labeler.start(new LabelerConfig(config));
+            harness.awaitQueue(labeler, p -> p.get("total").asInt() == 1, Duration.ofSeconds(60));
+
+            // When: the broker goes away
+            cluster.close();
+            long start = System.nanoTime();
+            Response response =
+                    harness.post(
+                            labeler,
+                            "/api/corrections",
+                            LabelerHarness.ALICE_TOKEN,
+                            LabelerHarness.correction("d1", "ACCEPTED", null, null, null));
+
+            // Then
+            assertThat(response.status()).isEqualTo(503);
+            assertThat(response.body().get("error").asText())
+                    .contains("not confirmed")
+                    .contains("retry");
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(30));
+        } finally {
+            if (labeler != null) {
+                labeler.close();
+            }
+            cluster.close();
+        }
+    }
+
+    private static void produceAnswer(KafkaTestCluster cluster, LabelerHarness harness) {
+        Map<String, Object> props = harness.env.producerProps();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
+        props.putAll(harness.env.avroSerdes().serializerConfig());
+        try (KafkaProducer<String, Answer> producer = new KafkaProducer<>(props)) {
+            producer.send(
+                    new ProducerRecord<>(
+                            harness.names.answers(),
+                            "d1",
+                            LabelerHarness.answer("d1", "Paris is a city.", 0, 5, 0.5, 1)));
+        }
+    }
+}

@@ -1,0 +1,434 @@
+package io.spanloop.labeler.ui;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.spanloop.events.Answer;
+import io.spanloop.events.Correction;
+import io.spanloop.events.ScoredSpan;
+import io.spanloop.events.Span;
+import io.spanloop.events.Verdict;
+import io.spanloop.labeler.Labeler;
+import io.spanloop.labeler.LabelerConfig;
+import io.spanloop.schemas.TopicNames;
+import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.KafkaEnvironmentExtension;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+
+/**
+ * The labeler's page in a real (headless) Chromium against a real labeler, broker and registry: a
+ * person signs in, corrects a span that follows an emoji and line breaks with the keyboard, accepts
+ * and rejects others, undoes a verdict; the corrections on the feedback topic carry exactly the
+ * UTF-16 offsets of the original context. Untrusted contexts show as text.
+ */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class LabelerBrowserIT {
+
+    private static final String ANNOTATOR = "alice";
+    private static final String TOKEN = "alice-br0wser-token";
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static HeadlessChromium chromium;
+
+    private final KafkaEnvironment env;
+    private TopicNames names;
+    private Labeler labeler;
+    private WebDriver driver;
+
+    LabelerBrowserIT(KafkaEnvironment env) {
+        this.env = env;
+    }
+
+    @BeforeAll
+    static void startBrowser() throws IOException {
+        chromium = HeadlessChromium.start();
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (chromium != null) {
+            chromium.close();
+        }
+    }
+
+    @BeforeEach
+    void startLabeler(@TempDir Path stateDir) {
+        names = env.createTopics(env.newTopicNames(), 2);
+        Map<String, Object> config = new HashMap<>();
+        config.put(LabelerConfig.BOOTSTRAP_SERVERS, env.bootstrapServers());
+        config.put(LabelerConfig.REGISTRY_URL, env.registryUrl());
+        config.put(LabelerConfig.APPLICATION_ID, "labeler-ui-" + UUID.randomUUID());
+        config.put(LabelerConfig.STATE_DIR, stateDir.toString());
+        config.put(LabelerConfig.HTTP_HOST, "127.0.0.1");
+        config.put(LabelerConfig.HTTP_PORT, 0);
+        config.put(LabelerConfig.TOPIC_ANSWERS, names.answers());
+        config.put(LabelerConfig.TOPIC_FEEDBACK, names.feedback());
+        config.put(LabelerConfig.ANNOTATORS, ANNOTATOR + ":" + TOKEN + ",bob:bob-t0ken");
+        labeler = Labeler.start(new LabelerConfig(config));
+        driver = chromium.driver();
+        driver.manage().deleteAllCookies(); // cookies ignore ports: forget the last labeler's
+    }
+
+    @AfterEach
+    void stopLabeler() {
+        if (labeler != null) {
+            labeler.close();
+        }
+    }
+
+    @Test
+    void shouldRecordKeyboardVerdictsWithExactUtf16Offsets() throws Exception {
+        // Given: the model got the emoji-and-newlines item wrong; two more items after it
+        String emojiContext =
+                "Launch party 🎉 tonight!\r\nThe guest of honour:\nZoë Ångström 😀 arrives at nine.";
+        String target = "Zoë Ångström";
+        int targetStart = emojiContext.indexOf(target);
+        int targetEnd = targetStart + target.length();
+        // UTF-16 offsets differ from code-point offsets here: the test catches a missed conversion
+        assertThat(emojiContext.codePointCount(0, targetStart)).isLessThan(targetStart);
+        int nine = emojiContext.indexOf("nine");
+        int tonight = emojiContext.indexOf("tonight");
+        String acceptContext = "The Eiffel Tower is in Paris, France.";
+        String noneContext = "Bananas are yellow when ripe.\nThey grow in bunches.";
+        produceAnswers(
+                List.of(
+                        answer(
+                                "q-emoji",
+                                "Who is the guest of honour?",
+                                emojiContext,
+                                span(emojiContext, nine, nine + 4, 0.10),
+                                span(emojiContext, tonight, tonight + 7, 0.05)),
+                        answer(
+                                "q-accept",
+                                "Where is the Eiffel Tower?",
+                                acceptContext,
+                                span(acceptContext, 23, 28, 0.30)),
+                        answer(
+                                "q-none",
+                                "Who wrote Hamlet?",
+                                noneContext,
+                                span(noneContext, 0, 7, 0.50))));
+        awaitQueueTotal(3);
+
+        // When: alice signs in
+        signIn();
+        awaitItem("q-emoji");
+        assertThat(text("question")).isEqualTo("Who is the guest of honour?");
+        System.out.println("DEBUG " + js("return JSON.stringify([document.getElementById('context').textContent, (await (await fetch('api/items/q-emoji')).text())])"));
+        assertThat(js("return document.getElementById('context').textContent"))
+                .as("the context, byte for byte (CRLF included)")
+                .isEqualTo(emojiContext);
+        assertThat(text("sel-text"))
+                .isEqualTo("nine"); // the selection starts at the model's answer
+
+        // and selects "Zoë Ångström" with the keyboard: start 5 words left, end 4 words left
+        keys("[[[[[{{{{");
+        await(() -> text("sel-text").equals(target), "keyboard selection of " + target);
+        assertThat(text("sel-range")).isEqualTo("[" + targetStart + ", " + targetEnd + ")");
+        saveScreenshot();
+
+        // and submits it with Enter, then accepts and rejects the next ones with a and n
+        keys(Keys.ENTER);
+        awaitConfirmation("q-emoji", "CORRECTED");
+        awaitItem("q-accept");
+        keys("a");
+        awaitConfirmation("q-accept", "ACCEPTED");
+        awaitItem("q-none");
+        keys("n");
+        awaitConfirmation("q-none", "NO_ANSWER");
+        await(() -> driver.findElement(By.id("empty")).isDisplayed(), "the empty queue view");
+
+        // and changes her mind: u reopens q-none, she selects "Bananas are yellow" with the mouse
+        keys("u");
+        awaitItem("q-none");
+        await(() -> text("reviewed").contains("No answer"), "the previous verdict shown");
+        selectWithDomRange(0, "Bananas are yellow".length());
+        await(() -> text("sel-text").equals("Bananas are yellow"), "mouse selection");
+        keys("c");
+        awaitConfirmation("q-none", "CORRECTED");
+
+        // Then: the feedback topic holds each verdict with exact offsets, the latest one last
+        List<Correction> feedback = readFeedback(4);
+        Map<String, Correction> latest = new LinkedHashMap<>();
+        feedback.forEach(c -> latest.put(c.getQuestionId(), c));
+        assertThat(feedback).hasSize(4);
+
+        Correction corrected = latest.get("q-emoji");
+        assertThat(corrected.getVerdict()).isEqualTo(Verdict.CORRECTED);
+        assertThat(corrected.getAnnotator()).isEqualTo(ANNOTATOR);
+        assertThat(corrected.getSpan())
+                .isEqualTo(new Span(targetStart, targetEnd, target))
+                .extracting(Span::getText)
+                .isEqualTo(emojiContext.substring(targetStart, targetEnd));
+        assertThat(corrected.getPredicted().getText()).isEqualTo("nine");
+
+        Correction accepted = latest.get("q-accept");
+        assertThat(accepted.getVerdict()).isEqualTo(Verdict.ACCEPTED);
+        assertThat(accepted.getAnnotator()).isEqualTo(ANNOTATOR);
+        assertThat(accepted.getSpan()).isEqualTo(new Span(23, 28, "Paris"));
+
+        assertThat(feedback.get(2).getQuestionId()).isEqualTo("q-none");
+        assertThat(feedback.get(2).getVerdict()).isEqualTo(Verdict.NO_ANSWER);
+        assertThat(feedback.get(2).getSpan()).isNull();
+        Correction redone = latest.get("q-none");
+        assertThat(redone.getVerdict()).isEqualTo(Verdict.CORRECTED);
+        assertThat(redone.getSpan()).isEqualTo(new Span(0, 18, "Bananas are yellow"));
+    }
+
+    @Test
+    void shouldShowMarkupInAContextAsText() throws Exception {
+        // Given: an answer whose question, context and span hold markup
+        String context =
+                "Before <script>window.__xss=1</script> and"
+                        + " <img src=x onerror=\"window.__xss=2\"> after.";
+        int img = context.indexOf("<img");
+        int imgEnd = context.indexOf('>', img) + 1;
+        produceAnswers(
+                List.of(
+                        answer(
+                                "q-xss",
+                                "What does <b onclick=\"window.__xss=3\">this</b> say?",
+                                context,
+                                span(context, img, imgEnd, 0.2))));
+        awaitQueueTotal(1);
+
+        // When
+        signIn();
+        awaitItem("q-xss");
+
+        // Then: the markup is visible text, nothing of it became elements or ran
+        assertThat(js("return typeof window.__xss")).isEqualTo("undefined");
+        assertThat(js("return document.querySelectorAll('#context *').length")).isEqualTo(1L);
+        assertThat(js("return document.querySelector('#context mark.best').textContent"))
+                .isEqualTo(context.substring(img, imgEnd));
+        assertThat(js("return document.querySelectorAll('#question *, #best *').length"))
+                .isEqualTo(0L);
+        assertThat(
+                        js(
+                                "return document.querySelectorAll('img, script:not([src]), [onclick], [onerror]').length"))
+                .isEqualTo(0L);
+        assertThat(js("return document.getElementById('context').textContent")).isEqualTo(context);
+        assertThat(driver.findElement(By.id("context")).getText())
+                .contains("<script>window.__xss=1</script>")
+                .contains("<img src=x onerror=\"window.__xss=2\">");
+        assertThat(text("question"))
+                .isEqualTo("What does <b onclick=\"window.__xss=3\">this</b> say?");
+        assertThat(text("best")).isEqualTo(context.substring(img, imgEnd));
+        assertThat(js("return performance.getEntriesByType('resource').map(e => e.name)"))
+                .asInstanceOf(InstanceOfAssertFactories.LIST)
+                .noneMatch(name -> name.toString().endsWith("/x"));
+    }
+
+    // --- the page ----------------------------------------------------------------------------
+
+    private void signIn() {
+        driver.get(labeler.baseUrl() + "/");
+        await(() -> driver.findElement(By.id("login-form")).isDisplayed(), "the sign-in form");
+        driver.findElement(By.id("login-annotator")).sendKeys(ANNOTATOR);
+        driver.findElement(By.id("login-token")).sendKeys(TOKEN, Keys.ENTER);
+        await(() -> driver.findElement(By.id("review-view")).isDisplayed(), "the review view");
+        assertThat(text("who-name")).isEqualTo(ANNOTATOR);
+    }
+
+    private void awaitItem(String questionId) {
+        await(
+                () ->
+                        driver.findElement(By.id("item")).isDisplayed()
+                                && text("question-id").equals(questionId),
+                "item " + questionId + " on screen");
+    }
+
+    /** Waits for the page's confirmation, which it shows only after the API's 201. */
+    private void awaitConfirmation(String questionId, String verdict) {
+        WebElement flash = driver.findElement(By.id("flash"));
+        try {
+            await(
+                    () ->
+                            questionId.equals(flash.getAttribute("data-question-id"))
+                                    && verdict.equals(flash.getAttribute("data-verdict")),
+                    verdict + " of " + questionId + " confirmed");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the page says: " + text("error"), e);
+        }
+    }
+
+    private void keys(CharSequence... keys) {
+        new Actions(driver).sendKeys(keys).perform();
+    }
+
+    private String text(String id) {
+        return (String) js("return document.getElementById(arguments[0]).textContent", id);
+    }
+
+    private Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /**
+     * Selects context offsets [start, end) as a mouse drag would: a DOM Range between points in the
+     * rendered text nodes (found by this test's own walk); the page maps it to offsets.
+     */
+    private void selectWithDomRange(int start, int end) {
+        js(
+                "const c = document.getElementById('context');"
+                        + "function point(i) {"
+                        + "  const w = document.createTreeWalker(c, NodeFilter.SHOW_TEXT);"
+                        + "  let sum = 0;"
+                        + "  for (let n = w.nextNode(); n; n = w.nextNode()) {"
+                        + "    if (i <= sum + n.data.length) return [n, i - sum];"
+                        + "    sum += n.data.length;"
+                        + "  }"
+                        + "  throw new Error('offset ' + i + ' beyond ' + sum);"
+                        + "}"
+                        + "const r = document.createRange();"
+                        + "r.setStart(...point(arguments[0])); r.setEnd(...point(arguments[1]));"
+                        + "const sel = getSelection(); sel.removeAllRanges(); sel.addRange(r);",
+                start,
+                end);
+    }
+
+    private void saveScreenshot() throws IOException {
+        Path dir = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
+        Files.createDirectories(dir);
+        Path png = chromium.driver().getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(png, dir.resolve("labeler.png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static void await(Supplier<Boolean> condition, String what) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!Boolean.TRUE.equals(condition.get())) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted waiting for " + what, e);
+            }
+        }
+    }
+
+    // --- Kafka and the API (the test plays the answerer) -------------------------------------
+
+    private static ScoredSpan span(String context, int start, int end, double score) {
+        return new ScoredSpan(start, end, context.substring(start, end), score);
+    }
+
+    /** An answer whose best span is the first of {@code spans}; the lowest score comes first. */
+    private static Answer answer(String id, String question, String context, ScoredSpan... spans) {
+        return Answer.newBuilder()
+                .setQuestionId(id)
+                .setQuestion(question)
+                .setContext(context)
+                .setBest(spans.length == 0 ? null : spans[0])
+                .setCandidates(List.of(spans))
+                .setNoAnswerScore(0.02)
+                .setModelName("tiny-bert-qa")
+                .setModelVersion(3)
+                .setAnsweredAt(Instant.now())
+                .setInferenceMicros(1000)
+                .setBatchSize(1)
+                .build();
+    }
+
+    private void produceAnswers(List<Answer> answers) throws Exception {
+        Map<String, Object> props = env.producerProps();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
+        props.putAll(env.avroSerdes().serializerConfig());
+        try (KafkaProducer<String, Answer> producer = new KafkaProducer<>(props)) {
+            for (Answer answer : answers) {
+                producer.send(new ProducerRecord<>(names.answers(), answer.getQuestionId(), answer))
+                        .get();
+            }
+        }
+    }
+
+    /** Waits until the labeler's queue (its API, as an API client) holds {@code total} items. */
+    private void awaitQueueTotal(int total) {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(labeler.baseUrl() + "/api/queue?limit=1"))
+                        .header("Authorization", "Bearer " + TOKEN)
+                        .timeout(Duration.ofSeconds(10))
+                        .build();
+        String expected = "\"total\":" + total + ",";
+        await(
+                () -> {
+                    try {
+                        HttpResponse<String> response =
+                                http.send(request, HttpResponse.BodyHandlers.ofString());
+                        return response.statusCode() == 200 && response.body().contains(expected);
+                    } catch (IOException e) {
+                        return false;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                },
+                total + " items in the review queue");
+    }
+
+    /** Reads {@code count} corrections from the feedback topic (read_committed), in order. */
+    private List<Correction> readFeedback(int count) {
+        Map<String, Object> props = env.consumerProps("ui-feedback-" + UUID.randomUUID());
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
+        props.putAll(env.avroSerdes().deserializerConfig());
+        List<ConsumerRecord<String, Correction>> records = new ArrayList<>();
+        try (KafkaConsumer<String, Correction> consumer = new KafkaConsumer<>(props)) {
+            consumer.subscribe(List.of(names.feedback()));
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (records.size() < count && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            consumer.poll(Duration.ofMillis(300)).forEach(records::add);
+        }
+        // Corrections of one question share a partition, so their order there is their order.
+        return records.stream()
+                .sorted((a, b) -> a.value().getCorrectedAt().compareTo(b.value().getCorrectedAt()))
+                .map(ConsumerRecord::value)
+                .toList();
+    }
+}
