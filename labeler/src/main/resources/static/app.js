@@ -627,7 +627,7 @@
 
     function setBusy(busy) {
         state.busy = busy;
-        for (const button of document.querySelectorAll('.actions button')) {
+        for (const button of document.querySelectorAll('button[data-action]')) {
             button.disabled = busy;
         }
         document.body.classList.toggle('busy', busy);
@@ -714,7 +714,7 @@
         $('logout').addEventListener('click', logout);
         document.addEventListener('keydown', onKeyDown);
         document.addEventListener('selectionchange', onSelectionChange);
-        for (const button of document.querySelectorAll('.actions button')) {
+        for (const button of document.querySelectorAll('button[data-action]')) {
             button.addEventListener('click', () => {
                 button.blur();
                 ACTIONS[button.dataset.action]();

@@ -118,7 +118,7 @@ public final class LabelerConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             "How long a correction may wait for Kafka's acknowledgement before"
                                     + " the person gets a 503 (the correction is then not"
-                                    + " recorded).");
+                                    + " confirmed).");
 
     public LabelerConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

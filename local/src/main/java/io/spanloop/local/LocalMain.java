@@ -13,14 +13,16 @@ public final class LocalMain {
             """
             usage: spanloop demo [options]
 
-            Starts a KRaft Kafka broker, the schema registry and the answerer on 127.0.0.1,
-            asks a few demo questions, prints the answers and runs until Ctrl-C.
+            Starts a KRaft Kafka broker, the schema registry, the answerer and the labeler
+            on 127.0.0.1, asks a few demo questions, prints the answers and runs until Ctrl-C.
 
               --data DIR            data, logs and model store (default: ./data)
               --reset               delete the data directory first
               --kafka-port N        broker port (default 9092)
               --controller-port N   KRaft controller port (default 9093)
               --registry-port N     schema registry port (default 8081)
+              --labeler-port N      labeler web UI / API port (default 8080)
+              --annotator NAME:TOKEN  the labeler login (default demo:demo)
               --model DIR           model version directory installed as version 1
                                     (default: the bundled tiny test model)
               --once                stop after the demo questions are answered
@@ -80,7 +82,16 @@ public final class LocalMain {
         LocalStack.say("Data:     " + options.dataDir().toAbsolutePath());
         LocalStack.say("Logs:     " + options.logs().toAbsolutePath());
         LocalStack.say("Questions go to qa.questions, answers come out of qa.answers.");
-        LocalStack.say("The labeler and the retrainer are not built yet (next milestones).");
+        String login = options.annotator();
+        LocalStack.say(
+                "Labeler:  "
+                        + options.labelerUrl()
+                        + "  (log in as "
+                        + login.substring(0, login.indexOf(':'))
+                        + ", token "
+                        + login.substring(login.indexOf(':') + 1)
+                        + ")");
+        LocalStack.say("The retrainer is not built yet (next milestone).");
         if (options.once()) {
             stack.close();
             return 0;
@@ -106,6 +117,8 @@ public final class LocalMain {
         int kafkaPort = 9092;
         int controllerPort = 9093;
         int registryPort = 8081;
+        int labelerPort = 8080;
+        String annotator = "demo:demo";
         String registryHome = System.getProperty("spanloop.registry.home");
         String model = System.getProperty("spanloop.demo.model");
         if (args.length == 0 || !args[0].equals("demo")) {
@@ -123,6 +136,8 @@ public final class LocalMain {
                 case "--kafka-port" -> kafkaPort = port(value(args, ++i));
                 case "--controller-port" -> controllerPort = port(value(args, ++i));
                 case "--registry-port" -> registryPort = port(value(args, ++i));
+                case "--labeler-port" -> labelerPort = port(value(args, ++i));
+                case "--annotator" -> annotator = value(args, ++i);
                 case "--model" -> model = value(args, ++i);
                 case "--help", "-h" -> {
                     return null;
@@ -139,6 +154,8 @@ public final class LocalMain {
                 kafkaPort,
                 controllerPort,
                 registryPort,
+                labelerPort,
+                annotator,
                 registryHome == null ? null : Path.of(registryHome),
                 Path.of(model),
                 once);

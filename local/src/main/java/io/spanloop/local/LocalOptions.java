@@ -10,6 +10,8 @@ import java.nio.file.Path;
  * @param kafkaPort the broker's client port on 127.0.0.1
  * @param controllerPort the KRaft controller's port on 127.0.0.1
  * @param registryPort the schema registry's HTTP port on 127.0.0.1
+ * @param labelerPort the labeler's HTTP port on 127.0.0.1
+ * @param annotator the labeler login, {@code name:token}
  * @param registryHome the unpacked Apicurio Registry runner
  * @param demoModel the model version directory copied into the store as version 1
  * @param once stop after the demo questions are answered (for scripts and tests)
@@ -20,6 +22,8 @@ record LocalOptions(
         int kafkaPort,
         int controllerPort,
         int registryPort,
+        int labelerPort,
+        String annotator,
         Path registryHome,
         Path demoModel,
         boolean once) {
@@ -34,6 +38,10 @@ record LocalOptions(
 
     String ccompatUrl() {
         return "http://127.0.0.1:" + registryPort + "/apis/ccompat/v7";
+    }
+
+    String labelerUrl() {
+        return "http://127.0.0.1:" + labelerPort + "/";
     }
 
     Path logs() {

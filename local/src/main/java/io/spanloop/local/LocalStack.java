@@ -2,6 +2,7 @@ package io.spanloop.local;
 
 import io.spanloop.answerer.AnswererConfig;
 import io.spanloop.config.ConfigSources;
+import io.spanloop.labeler.LabelerConfig;
 import io.spanloop.schemas.TopicNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,6 +58,7 @@ final class LocalStack implements AutoCloseable {
         Ports.requireFree(options.kafkaPort(), "--kafka-port");
         Ports.requireFree(options.controllerPort(), "--controller-port");
         Ports.requireFree(options.registryPort(), "--registry-port");
+        Ports.requireFree(options.labelerPort(), "--labeler-port");
         say("Starting Kafka (KRaft) on " + options.bootstrapServers() + " ...");
         running.push(LocalBroker.start(options));
         say("Starting the schema registry on " + options.registryUrl() + " ...");
@@ -65,6 +67,11 @@ final class LocalStack implements AutoCloseable {
         Path model = installDemoModel();
         say("Starting the answerer with " + model + " ...");
         running.push(startAnswerer(model));
+        say("Starting the labeler on " + options.labelerUrl() + " ...");
+        ChildProcess labeler = startLabeler();
+        running.push(labeler);
+        labeler.awaitReady(
+                () -> Ports.accepts("127.0.0.1:" + options.labelerPort()), Duration.ofSeconds(90));
     }
 
     private void createTopics() {
@@ -79,7 +86,8 @@ final class LocalStack implements AutoCloseable {
                             new NewTopic(names.questions(), 2, (short) 1),
                             new NewTopic(names.answers(), 2, (short) 1),
                             new NewTopic(names.questionsDlq(), 1, (short) 1),
-                            new NewTopic(names.feedback(), 1, (short) 1),
+                            // co-partitioned with the answers (the labeler's review queue)
+                            new NewTopic(names.feedback(), 2, (short) 1),
                             new NewTopic(names.modelVersions(), 1, (short) 1)
                                     .configs(Map.of("cleanup.policy", "compact")))) {
                 try {
@@ -114,6 +122,38 @@ final class LocalStack implements AutoCloseable {
         return version;
     }
 
+    private ChildProcess startLabeler() {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(LabelerConfig.BOOTSTRAP_SERVERS, options.bootstrapServers());
+        settings.put(LabelerConfig.REGISTRY_URL, options.registryUrl());
+        settings.put(
+                LabelerConfig.STATE_DIR, options.dataDir().resolve("labeler").toAbsolutePath());
+        settings.put(LabelerConfig.HTTP_PORT, options.labelerPort());
+        settings.put(LabelerConfig.ANNOTATORS, options.annotator());
+        return startService(
+                "labeler",
+                "io.spanloop.labeler.LabelerMain",
+                LabelerConfig.ENV_PREFIX,
+                settings,
+                "-Xmx512m");
+    }
+
+    private ChildProcess startService(
+            String name,
+            String mainClass,
+            String envPrefix,
+            Map<String, Object> settings,
+            String heap) {
+        Map<String, String> env = new HashMap<>();
+        settings.forEach(
+                (key, value) -> env.put(ConfigSources.envName(envPrefix, key), value.toString()));
+        return ChildProcess.startJava(
+                name,
+                List.of(heap, "-Dai.djl.offline=true", "-cp", ChildProcess.classpath(), mainClass),
+                env,
+                options.logs().resolve(name + ".log"));
+    }
+
     private ChildProcess startAnswerer(Path model) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(AnswererConfig.BOOTSTRAP_SERVERS, options.bootstrapServers());
@@ -122,22 +162,12 @@ final class LocalStack implements AutoCloseable {
         settings.put(
                 AnswererConfig.STATE_DIR, options.dataDir().resolve("answerer").toAbsolutePath());
         settings.put(AnswererConfig.MODEL_DEVICE, "cpu");
-        Map<String, String> env = new HashMap<>();
-        settings.forEach(
-                (key, value) ->
-                        env.put(
-                                ConfigSources.envName(AnswererConfig.ENV_PREFIX, key),
-                                value.toString()));
-        return ChildProcess.startJava(
+        return startService(
                 "answerer",
-                List.of(
-                        "-Xmx1g",
-                        "-Dai.djl.offline=true",
-                        "-cp",
-                        ChildProcess.classpath(),
-                        "io.spanloop.answerer.AnswererMain"),
-                env,
-                options.logs().resolve("answerer.log"));
+                "io.spanloop.answerer.AnswererMain",
+                AnswererConfig.ENV_PREFIX,
+                settings,
+                "-Xmx1g");
     }
 
     /** Fails when a child has died (with the log to read). */

@@ -3,11 +3,17 @@ package io.spanloop.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,6 +34,8 @@ class LocalRunIT {
                 Ports.free(),
                 Ports.free(),
                 Ports.free(),
+                Ports.free(),
+                "demo:demo",
                 Path.of(System.getProperty("spanloop.registry.home")),
                 DEMO_MODEL,
                 true);
@@ -37,7 +45,11 @@ class LocalRunIT {
     void shouldRunTheDemoTwiceOnTheSameDataAndStopEverything(@TempDir Path data) throws Exception {
         // Given / When: a first run on fresh data
         LocalOptions first = options(data, false);
-        assertThat(LocalMain.run(first)).isZero();
+        try (LocalStack stack = LocalStack.start(first)) {
+            assertThat(Demo.run(first, Duration.ofSeconds(120))).hasSize(3);
+            // Then: the labeler serves the demo answers for review
+            assertThat(awaitQueueTotal(first, 3)).isGreaterThanOrEqualTo(3);
+        }
         // Then: it formatted Kafka, kept the registry database and installed the model
         assertThat(data.resolve("kafka/logs/meta.properties")).exists();
         assertThat(data.resolve("models/tiny-bert-qa/1/model.pt")).exists();
@@ -61,6 +73,8 @@ class LocalRunIT {
                             taken.getLocalPort(),
                             Ports.free(),
                             Ports.free(),
+                            Ports.free(),
+                            "demo:demo",
                             Path.of(System.getProperty("spanloop.registry.home")),
                             DEMO_MODEL,
                             true);
@@ -77,6 +91,25 @@ class LocalRunIT {
                 .hasMessageContaining("not a port: x");
         assertThatThrownBy(() -> LocalMain.parse(new String[] {"serve"}))
                 .hasMessageContaining("unknown command serve");
+    }
+
+    private static int awaitQueueTotal(LocalOptions options, int atLeast) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(options.labelerUrl() + "api/queue"))
+                        .header("Authorization", "Bearer demo")
+                        .build();
+        int total = -1;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (total < atLeast && System.nanoTime() < deadline) {
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 200) {
+                total = new ObjectMapper().readTree(response.body()).get("total").asInt();
+            }
+            Thread.sleep(300);
+        }
+        return total;
     }
 
     private static void assertPortsFree(LocalOptions options) {

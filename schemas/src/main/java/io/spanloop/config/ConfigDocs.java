@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.types.Password;
 
 /** Renders a service's settings as the Markdown table the README carries (tests compare them). */
 public final class ConfigDocs {
@@ -37,6 +38,9 @@ public final class ConfigDocs {
             return "(required)";
         }
         Object value = key.defaultValue;
+        if (value instanceof Password password) {
+            value = password.value().isEmpty() ? "" : "(hidden)";
+        }
         if (value == null || value.toString().isEmpty()) {
             return "(none)";
         }

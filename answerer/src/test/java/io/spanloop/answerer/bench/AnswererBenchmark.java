@@ -70,11 +70,18 @@ public final class AnswererBenchmark {
                             : ModelDirectory.open(options.modelDir());
             List<QaInput> warmup = BenchQuestions.generate(options.warmup(), options.seed() + 1);
             List<QaInput> questions = BenchQuestions.generate(options.questions(), options.seed());
+            double busy = CpuAccounting.machineBusy(2000);
+            if (busy > 0.2) {
+                log(
+                        "WARNING: the machine is %.0f%% busy before the benchmark starts; other"
+                                + " work skews every number (see 'other processes' in the report)",
+                        100 * busy);
+            }
             // the answerer's own settings decide engine threads and model options for all runs
             AnswererConfig modelOnly = new AnswererConfig(modelSettings(options, model));
             modelOnly.engineSettings().apply();
             log(
-                    "model-only baselines (nothing else running): %s, %d questions, batch %d",
+                    "model-only baselines (no broker yet): %s, %d questions, batch %d",
                     model.path(), questions.size(), options.batchSize());
             ModelBaselines.Result baselines =
                     ModelBaselines.measure(
@@ -182,7 +189,7 @@ public final class AnswererBenchmark {
         return 0;
     }
 
-    /** What the answerer's model, engine and batching use: shared by baselines and answerer. */
+    /** The answerer's settings apart from Kafka: the baselines read model and engine from them. */
     private static Map<String, Object> modelSettings(BenchOptions options, ModelDirectory model) {
         Map<String, Object> settings = new HashMap<>();
         settings.put(AnswererConfig.MODEL_DIR, model.path().toString());

@@ -24,15 +24,15 @@ final class CpuAccounting {
 
     private final long machineBusy;
     private final long machineTotal;
-    private final Map<Long, Thread> threads;
+    private final Map<Long, Task> threads;
     private final Map<Long, Long> children;
 
-    private record Thread(String name, long ticks) {}
+    private record Task(String name, long ticks) {}
 
     private CpuAccounting(
             long machineBusy,
             long machineTotal,
-            Map<Long, Thread> threads,
+            Map<Long, Task> threads,
             Map<Long, Long> children) {
         this.machineBusy = machineBusy;
         this.machineTotal = machineTotal;
@@ -43,7 +43,7 @@ final class CpuAccounting {
     static CpuAccounting snapshot() {
         long busy = -1;
         long total = -1;
-        Map<Long, Thread> threads = new HashMap<>();
+        Map<Long, Task> threads = new HashMap<>();
         try {
             String[] cpu = Files.readAllLines(PROC_STAT).get(0).trim().split("\\s+");
             total = 0;
@@ -61,7 +61,7 @@ final class CpuAccounting {
                         long ticks = ticks(Files.readString(task.resolve("stat")));
                         threads.put(
                                 Long.parseLong(task.getFileName().toString()),
-                                new Thread(name, ticks));
+                                new Task(name, ticks));
                     } catch (IOException | RuntimeException e) {
                         // the thread ended while we looked
                     }
@@ -97,6 +97,18 @@ final class CpuAccounting {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
+    /** How busy the whole machine is over {@code millis} (0..1; negative when unknown). */
+    static double machineBusy(long millis) throws InterruptedException {
+        CpuAccounting before = snapshot();
+        Thread.sleep(millis);
+        CpuAccounting after = snapshot();
+        if (before.machineTotal < 0 || after.machineTotal <= before.machineTotal) {
+            return -1;
+        }
+        return (double) (after.machineBusy - before.machineBusy)
+                / (after.machineTotal - before.machineTotal);
+    }
+
     /**
      * "machine busy 96% of 2 CPUs; other processes 0.05 CPUs, ..., this JVM 1.60: `main` 1.10, ..."
      * for the time since {@code before}; empty when unknown.
@@ -107,8 +119,8 @@ final class CpuAccounting {
         }
         Map<String, Long> byName = new HashMap<>();
         long jvm = 0;
-        for (Map.Entry<Long, Thread> entry : threads.entrySet()) {
-            Thread then = before.threads.get(entry.getKey());
+        for (Map.Entry<Long, Task> entry : threads.entrySet()) {
+            Task then = before.threads.get(entry.getKey());
             long used = entry.getValue().ticks() - (then == null ? 0 : then.ticks());
             byName.merge(entry.getValue().name(), used, Long::sum);
             jvm += used;

@@ -2,6 +2,7 @@ package io.spanloop.labeler.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.events.Answer;
@@ -154,9 +155,8 @@ class LabelerBrowserIT {
         signIn();
         awaitItem("q-emoji");
         assertThat(text("question")).isEqualTo("Who is the guest of honour?");
-        System.out.println("DEBUG " + js("return JSON.stringify([document.getElementById('context').textContent, (await (await fetch('api/items/q-emoji')).text())])"));
-        assertThat(js("return document.getElementById('context').textContent"))
-                .as("the context, byte for byte (CRLF included)")
+        assertThat(contextText())
+                .as("the context, code unit for code unit (CRLF included)")
                 .isEqualTo(emojiContext);
         assertThat(text("sel-text"))
                 .isEqualTo("nine"); // the selection starts at the model's answer
@@ -165,7 +165,7 @@ class LabelerBrowserIT {
         keys("[[[[[{{{{");
         await(() -> text("sel-text").equals(target), "keyboard selection of " + target);
         assertThat(text("sel-range")).isEqualTo("[" + targetStart + ", " + targetEnd + ")");
-        saveScreenshot();
+        saveScreenshot("labeler.png");
 
         // and submits it with Enter, then accepts and rejects the next ones with a and n
         keys(Keys.ENTER);
@@ -237,6 +237,7 @@ class LabelerBrowserIT {
         awaitItem("q-xss");
 
         // Then: the markup is visible text, nothing of it became elements or ran
+        saveScreenshot("labeler-markup.png");
         assertThat(js("return typeof window.__xss")).isEqualTo("undefined");
         assertThat(js("return document.querySelectorAll('#context *').length")).isEqualTo(1L);
         assertThat(js("return document.querySelector('#context mark.best').textContent"))
@@ -247,7 +248,7 @@ class LabelerBrowserIT {
                         js(
                                 "return document.querySelectorAll('img, script:not([src]), [onclick], [onerror]').length"))
                 .isEqualTo(0L);
-        assertThat(js("return document.getElementById('context').textContent")).isEqualTo(context);
+        assertThat(contextText()).isEqualTo(context);
         assertThat(driver.findElement(By.id("context")).getText())
                 .contains("<script>window.__xss=1</script>")
                 .contains("<img src=x onerror=\"window.__xss=2\">");
@@ -261,9 +262,10 @@ class LabelerBrowserIT {
 
     // --- the page ----------------------------------------------------------------------------
 
-    private void signIn() {
+    private void signIn() throws IOException {
         driver.get(labeler.baseUrl() + "/");
         await(() -> driver.findElement(By.id("login-form")).isDisplayed(), "the sign-in form");
+        saveScreenshot("labeler-login.png");
         driver.findElement(By.id("login-annotator")).sendKeys(ANNOTATOR);
         driver.findElement(By.id("login-token")).sendKeys(TOKEN, Keys.ENTER);
         await(() -> driver.findElement(By.id("review-view")).isDisplayed(), "the review view");
@@ -300,6 +302,17 @@ class LabelerBrowserIT {
         return (String) js("return document.getElementById(arguments[0]).textContent", id);
     }
 
+    /**
+     * The rendered context's text, passed as JSON: WebDriver returns a bare string with its
+     * carriage returns dropped.
+     */
+    private String contextText() throws IOException {
+        String json =
+                (String)
+                        js("return JSON.stringify(document.getElementById('context').textContent)");
+        return new ObjectMapper().readValue(json, String.class);
+    }
+
     private Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
     }
@@ -327,11 +340,12 @@ class LabelerBrowserIT {
                 end);
     }
 
-    private void saveScreenshot() throws IOException {
+    /** Saves what the browser shows to {@code target/screenshots/<name>}. */
+    private void saveScreenshot(String name) throws IOException {
         Path dir = Path.of(System.getProperty("basedir", ".")).resolve("target/screenshots");
         Files.createDirectories(dir);
         Path png = chromium.driver().getScreenshotAs(OutputType.FILE).toPath();
-        Files.copy(png, dir.resolve("labeler.png"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(png, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
     private static void await(Supplier<Boolean> condition, String what) {

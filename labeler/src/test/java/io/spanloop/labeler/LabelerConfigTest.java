@@ -1,0 +1,50 @@
+package io.spanloop.labeler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spanloop.config.ConfigDocs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+
+class LabelerConfigTest {
+
+    @Test
+    void shouldReadAnnotatorsFromTheEnvironment() {
+        LabelerConfig config =
+                LabelerConfig.load(
+                        null,
+                        Map.of(
+                                "SPANLOOP_LABELER_ANNOTATORS", "alice:a1, bob:b2",
+                                "SPANLOOP_LABELER_QUEUE_ORDER", "margin"));
+        Annotators annotators = config.annotators();
+        assertThat(annotators.authenticate("alice", "a1")).contains("alice");
+        assertThat(annotators.authenticate("alice", "b2")).isEmpty();
+        assertThat(annotators.authenticate("carol", "a1")).isEmpty();
+        assertThat(annotators.byToken("b2")).contains("bob");
+        assertThat(config.queueOrder()).isEqualTo(QueueOrder.MARGIN);
+    }
+
+    @Test
+    void shouldRefuseMalformedAnnotatorsWithoutEchoingTokens() {
+        LabelerConfig config = new LabelerConfig(Map.of(LabelerConfig.ANNOTATORS, "alice"));
+        assertThatThrownBy(config::annotators)
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("name:token")
+                .hasMessageNotContaining("alice");
+        assertThatThrownBy(() -> new LabelerConfig(Map.of(LabelerConfig.QUEUE_ORDER, "random")))
+                .hasMessageContaining(LabelerConfig.QUEUE_ORDER);
+    }
+
+    @Test
+    void shouldBeDocumentedInTheReadmeExactlyAsDefined() throws IOException {
+        String table = ConfigDocs.markdownTable(LabelerConfig.DEFINITION, LabelerConfig.ENV_PREFIX);
+        assertThat(Files.readString(Path.of("..", "README.md")))
+                .as("README's labeler config table (regenerate it from this expected value)")
+                .contains(table);
+    }
+}
