@@ -318,6 +318,7 @@
             state.reviewed.push(item.questionId);
             confirmSaved(item, body, saved);
             refreshStatus();
+            setTimeout(refreshStatus, 2000); // the daily counts follow the feedback topic
             await advance();
         } catch (e) {
             hideFlash();

@@ -4,9 +4,13 @@ import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -19,12 +23,23 @@ public final class Answerer implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final ModelSlot models;
+    private final ModelReloader reloader;
+    private final ModelVersionFollower follower;
+    private final ObjectName mbean;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Answerer(KafkaStreams streams, ModelSlot models) {
+    private Answerer(
+            KafkaStreams streams,
+            ModelSlot models,
+            ModelReloader reloader,
+            ModelVersionFollower follower,
+            ObjectName mbean) {
         this.streams = streams;
         this.models = models;
+        this.reloader = reloader;
+        this.follower = follower;
+        this.mbean = mbean;
     }
 
     /** Loads the configured model and starts answering. */
@@ -41,8 +56,23 @@ public final class Answerer implements AutoCloseable {
         return start(config, topics, models);
     }
 
-    /** Starts answering with the given topics and model; the answerer owns {@code models}. */
+    /**
+     * Starts answering with the given topics and model; the answerer owns {@code models}. With
+     * {@code model.follow.versions}, it first catches up with the model versions topic (serving the
+     * newest PUBLISHED version) and then follows it.
+     */
     public static Answerer start(AnswererConfig config, Topics topics, ModelSlot models) {
+        ModelReloader reloader = new ModelReloader(models, config.modelOptions());
+        ModelVersionFollower follower = null;
+        if (config.getBoolean(AnswererConfig.MODEL_FOLLOW_VERSIONS)) {
+            follower =
+                    new ModelVersionFollower(
+                            config.getString(AnswererConfig.BOOTSTRAP_SERVERS),
+                            topics.modelVersions().name(),
+                            topics.modelVersions().valueSerde().deserializer(),
+                            reloader);
+            follower.catchUp();
+        }
         KafkaStreams streams =
                 new KafkaStreams(
                         AnswererTopology.buildTopology(config.batchSettings(), topics, models),
@@ -53,7 +83,13 @@ public final class Answerer implements AutoCloseable {
                     LOG.error("Stream thread failed; shutting the answerer down", e);
                     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                 });
-        Answerer answerer = new Answerer(streams, models);
+        Answerer answerer =
+                new Answerer(
+                        streams,
+                        models,
+                        reloader,
+                        follower,
+                        registerMBean(reloader, config.getString(AnswererConfig.APPLICATION_ID)));
         streams.setStateListener(
                 (now, before) -> {
                     if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -61,8 +97,34 @@ public final class Answerer implements AutoCloseable {
                     }
                 });
         streams.start();
+        if (follower != null) {
+            follower.start();
+        }
         LOG.info("Answerer started, serving {}", models.current());
         return answerer;
+    }
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private static ObjectName registerMBean(ModelReloader reloader, String applicationId) {
+        try {
+            ObjectName name =
+                    new ObjectName(
+                            "io.spanloop:type=ModelReloader,name="
+                                    + ObjectName.quote(applicationId)
+                                    + ",instance="
+                                    + INSTANCES.incrementAndGet());
+            ManagementFactory.getPlatformMBeanServer().registerMBean(reloader, name);
+            return name;
+        } catch (JMException e) {
+            LOG.warn("Cannot register the model reload MBean", e);
+            return null;
+        }
+    }
+
+    /** Model reload counters (also on JMX). */
+    public ModelReloaderMBean reloads() {
+        return reloader;
     }
 
     /** Blocks until the answerer stops (closed, or failed); returns the final state. */
@@ -82,8 +144,18 @@ public final class Answerer implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            if (follower != null) {
+                follower.close();
+            }
             streams.close(Duration.ofSeconds(60));
             models.close();
+            if (mbean != null) {
+                try {
+                    ManagementFactory.getPlatformMBeanServer().unregisterMBean(mbean);
+                } catch (JMException e) {
+                    LOG.debug("MBean already gone", e);
+                }
+            }
         }
     }
 }

@@ -38,6 +38,7 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String TOPIC_MODEL_VERSIONS = "topic.model.versions";
     public static final String MODEL_DIR = "model.dir";
     public static final String MODEL_DEVICE = "model.device";
+    public static final String MODEL_FOLLOW_VERSIONS = "model.follow.versions";
     public static final String MODEL_TOP_K = "model.top.k";
     public static final String MODEL_MAX_WINDOWS_PER_FORWARD = "model.max.windows.per.forward";
     public static final String ENGINE_INTRA_OP_THREADS = "engine.intra.op.threads";
@@ -120,7 +121,7 @@ public final class AnswererConfig extends AbstractConfig {
                             Type.STRING,
                             TopicNames.DEFAULT.modelVersions(),
                             Importance.LOW,
-                            "Model versions topic.")
+                            "Model versions topic (followed for hot reload).")
                     .define(
                             MODEL_DIR,
                             Type.STRING,
@@ -129,6 +130,13 @@ public final class AnswererConfig extends AbstractConfig {
                             Importance.HIGH,
                             "The model version directory to serve (<store>/<model-name>/<version>,"
                                     + " with model.pt, tokenizer.json, config.json).")
+                    .define(
+                            MODEL_FOLLOW_VERSIONS,
+                            Type.BOOLEAN,
+                            true,
+                            Importance.MEDIUM,
+                            "Follow the model versions topic: serve the newest PUBLISHED version"
+                                    + " of this model on start and hot-reload each newer one.")
                     .define(
                             MODEL_DEVICE,
                             Type.STRING,

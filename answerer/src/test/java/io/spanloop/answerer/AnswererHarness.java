@@ -54,6 +54,8 @@ final class AnswererHarness {
         config.put(AnswererConfig.TOPIC_QUESTIONS, names.questions());
         config.put(AnswererConfig.TOPIC_ANSWERS, names.answers());
         config.put(AnswererConfig.TOPIC_QUESTIONS_DLQ, names.questionsDlq());
+        config.put(AnswererConfig.TOPIC_FEEDBACK, names.feedback());
+        config.put(AnswererConfig.TOPIC_MODEL_VERSIONS, names.modelVersions());
         config.put(AnswererConfig.BATCH_MAX_SIZE, 8);
         config.put(AnswererConfig.BATCH_MAX_WAIT_MS, 20L);
         config.put(AnswererConfig.MAX_CONTEXT_CHARS, 20_000);

@@ -31,10 +31,18 @@ final class HeadlessChromium implements AutoCloseable {
         this.driver = driver;
     }
 
+    /**
+     * Whether both the browser and its driver are installed; tests use it through {@code
+     * EnabledIf}, so they are reported as skipped, with the reason, where they are not.
+     */
+    static boolean installed() {
+        return Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER);
+    }
+
     /** Skips the calling test unless both the browser and its driver are installed. */
     static void assumeInstalled() {
         assumeTrue(
-                Files.isExecutable(BROWSER) && Files.isExecutable(DRIVER),
+                installed(),
                 "needs "
                         + BROWSER
                         + " and "

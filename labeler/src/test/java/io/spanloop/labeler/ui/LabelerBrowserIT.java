@@ -46,6 +46,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -63,6 +64,9 @@ import org.openqa.selenium.interactions.Actions;
  * UTF-16 offsets of the original context. Untrusted contexts show as text.
  */
 @ExtendWith(KafkaEnvironmentExtension.class)
+@EnabledIf(
+        value = "io.spanloop.labeler.ui.HeadlessChromium#installed",
+        disabledReason = "needs /usr/bin/chromium and /usr/bin/chromedriver")
 class LabelerBrowserIT {
 
     private static final String ANNOTATOR = "alice";
@@ -258,6 +262,62 @@ class LabelerBrowserIT {
         assertThat(js("return performance.getEntriesByType('resource').map(e => e.name)"))
                 .asInstanceOf(InstanceOfAssertFactories.LIST)
                 .noneMatch(name -> name.toString().endsWith("/x"));
+    }
+
+    @Test
+    void shouldKeepTheItemAndSayWhyWhenAVerdictIsNotStored() throws Exception {
+        // Given: one item, and a page whose next correction request gets Kafka's 503
+        String context = "Kafka keeps every correction.";
+        produceAnswers(
+                List.of(
+                        answer(
+                                "q-retry",
+                                "What keeps corrections?",
+                                context,
+                                span(context, 0, 5, 0.4))));
+        awaitQueueTotal(1);
+        signIn();
+        awaitItem("q-retry");
+        js(
+                "window.__realFetch = window.fetch;"
+                        + "window.fetch = (url, init) => String(url).endsWith('api/corrections')"
+                        + " ? Promise.resolve(new Response(JSON.stringify({error: 'Kafka did not"
+                        + " acknowledge the correction'}), {status: 503, headers:"
+                        + " {'Content-Type': 'application/json'}}))"
+                        + " : window.__realFetch(url, init);");
+
+        // When: she accepts
+        keys("a");
+
+        // Then: the page shows the API's message, says it was not recorded, keeps the item
+        await(() -> driver.findElement(By.id("error")).isDisplayed(), "the error message");
+        assertThat(text("error"))
+                .contains("Kafka did not acknowledge the correction")
+                .contains("NOT recorded");
+        assertThat(driver.findElement(By.id("flash")).isDisplayed()).isFalse();
+        assertThat(text("question-id")).isEqualTo("q-retry");
+
+        // When: Kafka is back and she presses a again
+        js("window.fetch = window.__realFetch;");
+        keys("a");
+
+        // Then: confirmed and stored once
+        awaitConfirmation("q-retry", "ACCEPTED");
+        assertThat(driver.findElement(By.id("error")).isDisplayed()).isFalse();
+        List<Correction> feedback = readFeedback(1);
+        assertThat(feedback).hasSize(1);
+        assertThat(feedback.get(0).getVerdict()).isEqualTo(Verdict.ACCEPTED);
+        assertThat(feedback.get(0).getSpan()).isEqualTo(new Span(0, 5, "Kafka"));
+
+        // and the help opens with ?, a reload keeps the session, logging out ends it
+        keys("?");
+        await(() -> driver.findElement(By.id("help")).isDisplayed(), "the help text");
+        driver.navigate().refresh();
+        await(() -> driver.findElement(By.id("empty")).isDisplayed(), "the empty queue");
+        assertThat(driver.findElement(By.id("login-view")).isDisplayed()).isFalse();
+        driver.findElement(By.id("logout")).click();
+        await(() -> driver.findElement(By.id("login-form")).isDisplayed(), "the sign-in form");
+        assertThat(js("return fetch('api/status').then(r => r.status)")).isEqualTo(401L);
     }
 
     // --- the page ----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.JavascriptExecutor;
 
 /**
@@ -18,6 +19,9 @@ import org.openqa.selenium.JavascriptExecutor;
  * are rendered as exact text nodes, and DOM ranges map back to UTF-16 offsets into the original
  * context, never splitting a surrogate pair.
  */
+@EnabledIf(
+        value = "io.spanloop.labeler.ui.HeadlessChromium#installed",
+        disabledReason = "needs /usr/bin/chromium and /usr/bin/chromedriver")
 class SpanOffsetsTest {
 
     // An emoji (a surrogate pair), CRLF and LF before the answer "Zoë", a combining-free accent.

@@ -1,0 +1,125 @@
+package io.spanloop.answerer;
+
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
+import io.spanloop.qa.DjlQaModel;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.QaModelOptions;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides whether a model-version event should be served and, if so, loads, verifies and warms the
+ * version and swaps it into the {@link ModelSlot} — all off the stream threads. A missing, corrupt
+ * or unloadable version is refused with a log line and counted; the running model stays.
+ */
+public final class ModelReloader implements ModelReloaderMBean {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelReloader.class);
+
+    private final ModelSlot slot;
+    private final QaModelOptions options;
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong loaded = new AtomicLong();
+    private final AtomicReference<String> lastRefusal = new AtomicReference<>("");
+
+    public ModelReloader(ModelSlot slot, QaModelOptions options) {
+        this.slot = slot;
+        this.options = options;
+    }
+
+    /** The name of the model being served (events of other models are ignored). */
+    String servedModelName() {
+        return slot.current().name();
+    }
+
+    /**
+     * Serves {@code event}'s version if it is a newer PUBLISHED version of the served model.
+     *
+     * @return whether it is now served
+     */
+    public boolean onEvent(ModelVersion event) {
+        String name = slot.current().name();
+        if (event.getStatus() != ModelStatus.PUBLISHED
+                || !event.getModelName().equals(name)
+                || event.getVersion() <= slot.current().version()) {
+            return false;
+        }
+        try {
+            Path dir = Path.of(URI.create(event.getUri()));
+            ModelDirectory directory = ModelDirectory.open(dir);
+            if (directory.version() != event.getVersion()) {
+                throw new IllegalStateException(
+                        "directory " + dir + " holds version " + directory.version());
+            }
+            String actual = sha256(directory.modelFile());
+            if (!actual.equalsIgnoreCase(event.getSha256())) {
+                throw new IllegalStateException(
+                        "sha256 of model.pt is "
+                                + actual
+                                + " but the event says "
+                                + event.getSha256());
+            }
+            DjlQaModel model = DjlQaModel.load(directory, options);
+            slot.swap(model);
+            loaded.incrementAndGet();
+            return true;
+        } catch (RuntimeException | IOException e) {
+            String reason =
+                    "refused "
+                            + event.getModelName()
+                            + " v"
+                            + event.getVersion()
+                            + " ("
+                            + event.getUri()
+                            + "): "
+                            + e.getMessage();
+            refused.incrementAndGet();
+            lastRefusal.set(reason);
+            LOG.error("Model reload {}; still serving {}", reason, slot.current());
+            return false;
+        }
+    }
+
+    static String sha256(Path file) throws IOException {
+        try (InputStream in =
+                new DigestInputStream(
+                        Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public long getServedVersion() {
+        return slot.current().version();
+    }
+
+    @Override
+    public long getLoadedVersions() {
+        return loaded.get();
+    }
+
+    @Override
+    public long getRefusedVersions() {
+        return refused.get();
+    }
+
+    @Override
+    public String getLastRefusal() {
+        return lastRefusal.get();
+    }
+}

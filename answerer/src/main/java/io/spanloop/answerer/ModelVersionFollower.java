@@ -1,0 +1,155 @@
+package io.spanloop.answerer;
+
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the model-versions topic from its start (every instance reads all of it: no consumer
+ * group) and hands each event to the {@link ModelReloader} on its own thread, so loading a new
+ * version never blocks the stream threads. On start, {@link #catchUp()} reads up to the current end
+ * and serves only the newest PUBLISHED version.
+ */
+final class ModelVersionFollower implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelVersionFollower.class);
+
+    private final KafkaConsumer<String, ModelVersion> consumer;
+    private final String topic;
+    private final ModelReloader reloader;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread thread;
+    private boolean assigned;
+
+    ModelVersionFollower(
+            String bootstrapServers,
+            String topic,
+            Deserializer<ModelVersion> deserializer,
+            ModelReloader reloader) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "spanloop-answerer-model-versions");
+        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer);
+        this.topic = topic;
+        this.reloader = reloader;
+        this.thread = new Thread(this::follow, "model-version-follower");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Reads every event published so far and serves the newest PUBLISHED version among them that
+     * loads (a refused one falls back to the next older).
+     */
+    void catchUp() {
+        if (!assign()) {
+            LOG.info("No {} topic yet: serving the configured model", topic);
+            return;
+        }
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+        List<ModelVersion> published = new ArrayList<>();
+        while (!reached(end)) {
+            for (ConsumerRecord<String, ModelVersion> record :
+                    consumer.poll(Duration.ofMillis(500))) {
+                ModelVersion event = record.value();
+                if (event != null
+                        && event.getStatus() == ModelStatus.PUBLISHED
+                        && event.getModelName().equals(reloader.servedModelName())) {
+                    published.add(event);
+                }
+            }
+        }
+        published.sort(Comparator.comparingLong(ModelVersion::getVersion).reversed());
+        for (ModelVersion event : published) {
+            if (reloader.onEvent(event)) {
+                return;
+            }
+        }
+    }
+
+    private boolean reached(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
+            if (consumer.position(entry.getKey()) < entry.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean assign() {
+        if (assigned) {
+            return true;
+        }
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
+        if (partitions == null || partitions.isEmpty()) {
+            return false;
+        }
+        List<TopicPartition> all =
+                partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        consumer.assign(all);
+        consumer.seekToBeginning(all);
+        assigned = true;
+        return true;
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    private void follow() {
+        try {
+            while (running.get()) {
+                if (!assign()) {
+                    Thread.sleep(5_000);
+                    continue;
+                }
+                for (ConsumerRecord<String, ModelVersion> record :
+                        consumer.poll(Duration.ofSeconds(1))) {
+                    if (record.value() != null) {
+                        reloader.onEvent(record.value());
+                    }
+                }
+            }
+        } catch (WakeupException e) {
+            // closing
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Stopped following {}: model versions will not be reloaded", topic, e);
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        if (thread.isAlive()) {
+            consumer.wakeup();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        } else {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,168 @@
+package io.spanloop.answerer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.spanloop.events.Answer;
+import io.spanloop.events.EvalMetrics;
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
+import io.spanloop.events.Question;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.KafkaEnvironmentExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Hot reload on a real broker: a PUBLISHED version is swapped in while questions flow (every
+ * question answered exactly once, later answers name the new version); corrupt or mismatching
+ * versions are refused and the running model stays; a restarted answerer serves the newest
+ * PUBLISHED version.
+ */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class AnswererHotReloadIT {
+
+    @Test
+    void shouldSwapToPublishedVersionsWhileAnsweringAndRefuseBadOnes(
+            KafkaEnvironment env, @TempDir Path store, @TempDir Path stateDir) throws Exception {
+        // Given: v1 served; v2 (a valid copy) will be published while questions flow
+        ModelDirectory v1 = TinyModel.copyTo(store, 1);
+        ModelDirectory v2 = TinyModel.copyTo(store, 2);
+        AnswererHarness harness = new AnswererHarness(env, v1, 2);
+        List<Question> questions = Questions.mixed("swap", 240);
+        try (Answerer answerer = harness.startAnswerer(stateDir.resolve("a"));
+                KafkaConsumer<String, Answer> consumer = harness.answerConsumer()) {
+            CompletableFuture<Void> producing =
+                    CompletableFuture.runAsync(() -> produceSlowly(harness, questions));
+            List<ConsumerRecord<String, Answer>> answers =
+                    new ArrayList<>(
+                            AnswererHarness.readAtLeast(
+                                    consumer, 40, Duration.ofSeconds(60), Duration.ZERO));
+            // When
+            publish(
+                    harness,
+                    event(v2, ModelStatus.PUBLISHED, ModelReloader.sha256(v2.modelFile())));
+            producing.get(120, TimeUnit.SECONDS);
+            answers.addAll(
+                    AnswererHarness.readAtLeast(
+                            consumer,
+                            questions.size() - answers.size(),
+                            Duration.ofSeconds(90),
+                            Duration.ofSeconds(2)));
+            // Then: exactly once across the swap, and the swap happened mid-stream
+            Map<String, Long> perQuestion =
+                    answers.stream()
+                            .collect(
+                                    Collectors.groupingBy(
+                                            ConsumerRecord::key, Collectors.counting()));
+            assertThat(perQuestion)
+                    .containsOnlyKeys(questions.stream().map(Question::getId).toList())
+                    .allSatisfy((id, count) -> assertThat(count).isEqualTo(1L));
+            Map<Long, Long> perVersion =
+                    answers.stream()
+                            .collect(
+                                    Collectors.groupingBy(
+                                            r -> r.value().getModelVersion(),
+                                            Collectors.counting()));
+            assertThat(perVersion.keySet()).containsExactlyInAnyOrder(1L, 2L);
+            assertThat(answers.get(answers.size() - 1).value().getModelVersion()).isEqualTo(2L);
+            assertThat(answerer.reloads().getServedVersion()).isEqualTo(2L);
+
+            // When: v3 is corrupt (its event even has the right checksum), v4 mismatches its sum
+            ModelDirectory v3 = TinyModel.copyTo(store, 3);
+            Files.write(v3.modelFile(), new byte[] {1, 2, 3});
+            publish(
+                    harness,
+                    event(v3, ModelStatus.PUBLISHED, ModelReloader.sha256(v3.modelFile())));
+            ModelDirectory v4 = TinyModel.copyTo(store, 4);
+            publish(harness, event(v4, ModelStatus.PUBLISHED, "00".repeat(32)));
+            // And: a REJECTED v5 is never loaded
+            ModelDirectory v5 = TinyModel.copyTo(store, 5);
+            publish(harness, event(v5, ModelStatus.REJECTED, ModelReloader.sha256(v5.modelFile())));
+            awaitRefusals(answerer, 2);
+            // Then: v2 keeps serving
+            harness.produce(List.of(Questions.question("after-bad", "what?", "paris is a city")));
+            List<ConsumerRecord<String, Answer>> later =
+                    AnswererHarness.readAtLeast(consumer, 1, Duration.ofSeconds(30), Duration.ZERO);
+            assertThat(later)
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.value().getModelVersion()).isEqualTo(2L));
+            assertThat(answerer.reloads().getServedVersion()).isEqualTo(2L);
+            assertThat(answerer.reloads().getLastRefusal()).contains("v4").contains("sha256");
+        }
+
+        // And: a new instance serves the newest PUBLISHED, loadable version from the start
+        try (Answerer restarted = harness.startAnswerer(stateDir.resolve("b"))) {
+            assertThat(restarted.models().current().version()).isEqualTo(2L);
+        }
+    }
+
+    private static void awaitRefusals(Answerer answerer, long count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (answerer.reloads().getRefusedVersions() < count && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(answerer.reloads().getRefusedVersions()).isEqualTo(count);
+    }
+
+    private static ModelVersion event(ModelDirectory dir, ModelStatus status, String sha256) {
+        return ModelVersion.newBuilder()
+                .setModelName(dir.modelName())
+                .setVersion(dir.version())
+                .setParentVersion(dir.version() - 1)
+                .setUri(dir.path().toUri().toString())
+                .setSha256(sha256)
+                .setStatus(status)
+                .setMetrics(new EvalMetrics(50.0, 60.0, 40.0, 50.0, 10))
+                .setTrainingExamples(10)
+                .setEpochs(1)
+                .setDevice("cpu")
+                .setTrainingSeconds(1.0)
+                .setCreatedAt(Instant.now())
+                .build();
+    }
+
+    /** The test plays the retrainer, the topic's one writer. */
+    private static void publish(AnswererHarness harness, ModelVersion event) {
+        Map<String, Object> props = harness.env.producerProps();
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
+        props.putAll(harness.env.avroSerdes().serializerConfig());
+        try (KafkaProducer<String, ModelVersion> producer = new KafkaProducer<>(props)) {
+            producer.send(
+                    new ProducerRecord<>(
+                            harness.names.modelVersions(), event.getModelName(), event));
+        }
+    }
+
+    private static void produceSlowly(AnswererHarness harness, List<Question> questions) {
+        for (int i = 0; i < questions.size(); i += 10) {
+            harness.produce(questions.subList(i, Math.min(i + 10, questions.size())));
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+}
