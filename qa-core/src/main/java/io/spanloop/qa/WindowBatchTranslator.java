@@ -31,8 +31,17 @@ final class WindowBatchTranslator
     public NDList processInput(TranslatorContext ctx, List<Window> windows) {
         // the profiling graph executor re-optimises for every new padded shape: slow, not faster
         JniUtils.setGraphExecutorOptimize(false);
+        return inputs(ctx.getNDManager(), windows, config, padId);
+    }
+
+    /**
+     * The model's input tensors for a batch of windows, padded to the longest: the ones {@link
+     * ModelConfig#inputs()} names, in its order. Training builds its batches with this too, so
+     * training and serving feed the model identically.
+     */
+    static NDList inputs(NDManager manager, List<Window> windows, ModelConfig config, long padId) {
         int batch = windows.size();
-        int length = windows.stream().mapToInt(Window::length).max().orElse(0);
+        int length = paddedLength(windows);
         long[] ids = new long[batch * length];
         long[] mask = new long[batch * length];
         long[] types = new long[batch * length];
@@ -44,7 +53,6 @@ final class WindowBatchTranslator
             System.arraycopy(window.typeIds(), 0, types, offset, window.length());
             Arrays.fill(mask, offset, offset + window.length(), 1L);
         }
-        NDManager manager = ctx.getNDManager();
         Shape shape = new Shape(batch, length);
         NDList inputs = new NDList();
         for (String input : config.inputs()) {
@@ -57,6 +65,11 @@ final class WindowBatchTranslator
             inputs.add(manager.create(values, shape));
         }
         return inputs;
+    }
+
+    /** The sequence length of a batch: its longest window. */
+    static int paddedLength(List<Window> windows) {
+        return windows.stream().mapToInt(Window::length).max().orElse(0);
     }
 
     @Override

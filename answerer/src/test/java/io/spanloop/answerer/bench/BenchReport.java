@@ -44,7 +44,13 @@ final class BenchReport {
 
     static String rows(Run run) {
         StringBuilder rows = new StringBuilder();
-        rows.append(row(run, run.burst(), "burst", fmt("%.2f", ratio(run))));
+        boolean disturbed = run.baselines().cpu().disturbed() || run.burst().cpu().disturbed();
+        rows.append(
+                row(
+                        run,
+                        run.burst(),
+                        disturbed ? "burst (busy machine)" : "burst",
+                        fmt("%.2f", ratio(run))));
         if (run.paced() != null) {
             rows.append(
                     row(
@@ -113,7 +119,22 @@ final class BenchReport {
                         base.forward().perSecond(),
                         base.predictor().slowestPerSecond(),
                         base.predictor().perSecond(),
-                        base.cpu().isEmpty() ? "" : " CPU meanwhile: " + base.cpu() + "."));
+                        base.cpu().text().isEmpty()
+                                ? ""
+                                : " CPU meanwhile: " + base.cpu().text() + "."));
+        List<String> disturbed = new ArrayList<>();
+        if (base.cpu().disturbed()) {
+            disturbed.add(fmt("%.2f CPUs during the model-only passes", base.cpu().otherCpus()));
+        }
+        if (burst.cpu().disturbed()) {
+            disturbed.add(fmt("%.2f CPUs during the burst", burst.cpu().otherCpus()));
+        }
+        if (!disturbed.isEmpty()) {
+            md.append(
+                    "**Warning: other processes on this machine used "
+                            + String.join(" and ", disturbed)
+                            + "; these numbers are skewed, rerun on a quiet machine.**\n\n");
+        }
         md.append(
                 "ratio = end-to-end answers/s ÷ forward-only answers/s (target >= 0.9)."
                         + " forward-only: the TorchScript forward pass alone on the same questions,"
@@ -202,10 +223,10 @@ final class BenchReport {
                         run.changelog()[1],
                         run.deadLetters(),
                         run.duplicates()));
-        if (!burst.cpu().isEmpty()) {
+        if (!burst.cpu().text().isEmpty()) {
             facts.add(
                     "CPU during the burst: "
-                            + burst.cpu()
+                            + burst.cpu().text()
                             + " (thread names cut at 15 characters; PyTorch's native workers"
                             + " carry the name of the thread that started them, so"
                             + " `bench-answerer-` is the stream thread with its model threads)");

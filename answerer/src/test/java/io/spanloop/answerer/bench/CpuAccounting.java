@@ -29,6 +29,20 @@ final class CpuAccounting {
 
     private record Task(String name, long ticks) {}
 
+    /**
+     * CPU use over a phase.
+     *
+     * @param otherCpus CPUs used by processes other than this JVM and its children (NaN unknown)
+     * @param text the summary for the report (empty when unknown)
+     */
+    record Usage(double otherCpus, String text) {
+        static final Usage UNKNOWN = new Usage(Double.NaN, "");
+
+        boolean disturbed() {
+            return otherCpus > 0.2;
+        }
+    }
+
     private CpuAccounting(
             long machineBusy,
             long machineTotal,
@@ -113,9 +127,9 @@ final class CpuAccounting {
      * "machine busy 96% of 2 CPUs; other processes 0.05 CPUs, ..., this JVM 1.60: `main` 1.10, ..."
      * for the time since {@code before}; empty when unknown.
      */
-    String since(CpuAccounting before, double wallSeconds, int top) {
+    Usage since(CpuAccounting before, double wallSeconds, int top) {
         if (machineTotal < 0 || before.machineTotal < 0 || wallSeconds <= 0) {
-            return "";
+            return Usage.UNKNOWN;
         }
         Map<String, Long> byName = new HashMap<>();
         long jvm = 0;
@@ -136,6 +150,7 @@ final class CpuAccounting {
                 (double) (machineBusy - before.machineBusy) / (machineTotal - before.machineTotal);
         double children = childTicks / TICKS_PER_SECOND / wallSeconds;
         double ownJvm = jvm / TICKS_PER_SECOND / wallSeconds;
+        double others = Math.max(0, busyShare * cpus - children - ownJvm);
         StringBuilder text =
                 new StringBuilder(
                         String.format(
@@ -144,7 +159,7 @@ final class CpuAccounting {
                                         + " child processes (the registry) %.2f, this JVM %.2f:",
                                 100 * busyShare,
                                 cpus,
-                                Math.max(0, busyShare * cpus - children - ownJvm),
+                                others,
                                 children,
                                 ownJvm));
         for (int i = 0; i < Math.min(top, sorted.size()); i++) {
@@ -156,6 +171,6 @@ final class CpuAccounting {
                             sorted.get(i).getKey(),
                             sorted.get(i).getValue() / TICKS_PER_SECOND / wallSeconds));
         }
-        return text.toString();
+        return new Usage(others, text.toString());
     }
 }

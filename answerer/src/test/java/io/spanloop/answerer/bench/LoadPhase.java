@@ -56,7 +56,7 @@ final class LoadPhase {
             StreamsCounters before,
             StreamsCounters after,
             List<Answer> answers,
-            String cpu) {
+            CpuAccounting.Usage cpu) {
 
         boolean complete() {
             return answered == questions;
@@ -152,7 +152,7 @@ final class LoadPhase {
         }
         collector.awaitAll(ids, timeout);
         StreamsCounters after = StreamsCounters.snapshot(streams);
-        String cpu =
+        CpuAccounting.Usage cpu =
                 CpuAccounting.snapshot()
                         .since(cpuBefore, (System.currentTimeMillis() - firstSend) / 1e3, 6);
         return result(name, rate, ids, submitted, firstSend, before, after, cpu);
@@ -166,7 +166,7 @@ final class LoadPhase {
             long firstSend,
             StreamsCounters before,
             StreamsCounters after,
-            String cpu) {
+            CpuAccounting.Usage cpu) {
         List<Long> latency = new ArrayList<>();
         List<Long> toAnswered = new ArrayList<>();
         List<Long> toVisible = new ArrayList<>();

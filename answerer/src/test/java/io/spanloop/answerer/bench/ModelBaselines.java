@@ -38,7 +38,7 @@ final class ModelBaselines {
             Throughput forward,
             Throughput predictor,
             ForwardReplay.Workload workload,
-            String cpu) {}
+            CpuAccounting.Usage cpu) {}
 
     private ModelBaselines() {}
 
@@ -84,7 +84,7 @@ final class ModelBaselines {
             }
             predictor = new Throughput(questions.size(), best, slowest);
         }
-        String cpu =
+        CpuAccounting.Usage cpu =
                 CpuAccounting.snapshot().since(cpuBefore, (System.nanoTime() - start) / 1e9, 3);
         return new Result(forward, predictor, workload, cpu);
     }

@@ -108,7 +108,7 @@ class LabelerBrowserIT {
         config.put(LabelerConfig.HTTP_PORT, 0);
         config.put(LabelerConfig.TOPIC_ANSWERS, names.answers());
         config.put(LabelerConfig.TOPIC_FEEDBACK, names.feedback());
-        config.put(LabelerConfig.ANNOTATORS, ANNOTATOR + ":" + TOKEN + ",bob:bob-t0ken");
+        config.put(LabelerConfig.ANNOTATORS, ANNOTATOR + ":" + TOKEN);
         labeler = Labeler.start(new LabelerConfig(config));
         driver = chromium.driver();
         driver.manage().deleteAllCookies(); // cookies ignore ports: forget the last labeler's

@@ -1,0 +1,135 @@
+package io.spanloop.retrainer;
+
+import io.spanloop.events.Correction;
+import io.spanloop.events.PartitionOffset;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * A consistent snapshot of the labels: the feedback topic read from its start up to the end offsets
+ * taken at one moment, latest correction per question id winning (the topic is compacted by
+ * question id, so it is itself the label store). The end offsets name exactly what a model version
+ * was trained on, and what is "new" for the next one.
+ */
+final class LabelSnapshot {
+
+    /** A correction with its position in the feedback topic. */
+    record Label(Correction correction, int partition, long offset) {}
+
+    /** The labels and the offsets they cover. */
+    record Labels(Map<String, Label> latest, Map<Integer, Long> endOffsets) {
+
+        /** Labels written after {@code covered} (what a previous version was trained on). */
+        List<Label> newerThan(Map<Integer, Long> covered) {
+            List<Label> newer = new ArrayList<>();
+            for (Label label : latest.values()) {
+                if (label.offset() >= covered.getOrDefault(label.partition(), 0L)) {
+                    newer.add(label);
+                }
+            }
+            return newer;
+        }
+
+        List<PartitionOffset> asPartitionOffsets() {
+            return endOffsets.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .map(e -> new PartitionOffset(e.getKey(), e.getValue()))
+                    .toList();
+        }
+    }
+
+    private final String bootstrapServers;
+    private final String topic;
+    private final Deserializer<Correction> deserializer;
+
+    LabelSnapshot(String bootstrapServers, String topic, Deserializer<Correction> deserializer) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.deserializer = deserializer;
+    }
+
+    private KafkaConsumer<String, Correction> consumer() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "spanloop-retrainer-labels");
+        return new KafkaConsumer<>(props, new StringDeserializer(), deserializer);
+    }
+
+    /** Corrections written after {@code covered}, counted from offsets (no records read). */
+    long newLabelCount(Map<Integer, Long> covered) {
+        try (KafkaConsumer<String, Correction> consumer = consumer()) {
+            long count = 0;
+            for (Map.Entry<TopicPartition, Long> end : endOffsets(consumer).entrySet()) {
+                count +=
+                        Math.max(
+                                0,
+                                end.getValue()
+                                        - covered.getOrDefault(end.getKey().partition(), 0L));
+            }
+            return count;
+        }
+    }
+
+    /** Reads every label up to the current end offsets. */
+    Labels read() {
+        try (KafkaConsumer<String, Correction> consumer = consumer()) {
+            Map<TopicPartition, Long> end = endOffsets(consumer);
+            consumer.assign(end.keySet());
+            consumer.seekToBeginning(end.keySet());
+            Map<String, Label> latest = new LinkedHashMap<>();
+            while (!reached(consumer, end)) {
+                for (ConsumerRecord<String, Correction> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    TopicPartition partition =
+                            new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() >= end.get(partition) || record.key() == null) {
+                        continue;
+                    }
+                    if (record.value() == null) {
+                        latest.remove(record.key());
+                    } else {
+                        latest.put(
+                                record.key(),
+                                new Label(record.value(), record.partition(), record.offset()));
+                    }
+                }
+            }
+            Map<Integer, Long> offsets = new HashMap<>();
+            end.forEach((tp, offset) -> offsets.put(tp.partition(), offset));
+            return new Labels(latest, offsets);
+        }
+    }
+
+    private static boolean reached(
+            KafkaConsumer<String, Correction> consumer, Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
+            if (consumer.position(entry.getKey()) < entry.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<TopicPartition, Long> endOffsets(KafkaConsumer<String, Correction> consumer) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (partitions == null || partitions.isEmpty()) {
+            return Map.of();
+        }
+        List<TopicPartition> all =
+                partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        return consumer.endOffsets(all);
+    }
+}

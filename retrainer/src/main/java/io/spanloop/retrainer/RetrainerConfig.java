@@ -1,0 +1,240 @@
+package io.spanloop.retrainer;
+
+import io.spanloop.config.ConfigSources;
+import io.spanloop.qa.DeviceSpec;
+import io.spanloop.schemas.TopicNames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The retrainer's typed settings: defaults, then an optional properties file, then {@code
+ * SPANLOOP_RETRAINER_*} environment variables.
+ */
+public final class RetrainerConfig extends AbstractConfig {
+
+    public static final String ENV_PREFIX = "SPANLOOP_RETRAINER";
+
+    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
+    public static final String REGISTRY_URL = "registry.url";
+    public static final String TOPIC_FEEDBACK = "topic.feedback";
+    public static final String TOPIC_MODEL_VERSIONS = "topic.model.versions";
+    public static final String MODEL_STORE = "model.store";
+    public static final String MODEL_NAME = "model.name";
+    public static final String MODEL_INITIAL = "model.initial";
+    public static final String TRIGGER_MIN_LABELS = "trigger.min.labels";
+    public static final String TRIGGER_INTERVAL_MS = "trigger.interval.ms";
+    public static final String TRIGGER_CHECK_MS = "trigger.check.ms";
+    public static final String TRAIN_EPOCHS = "train.epochs";
+    public static final String TRAIN_BATCH_SIZE = "train.batch.size";
+    public static final String TRAIN_LEARNING_RATE = "train.learning.rate";
+    public static final String TRAIN_WEIGHT_DECAY = "train.weight.decay";
+    public static final String TRAIN_WARMUP_FRACTION = "train.warmup.fraction";
+    public static final String TRAIN_MAX_STEPS = "train.max.steps";
+    public static final String TRAIN_REPLAY_RATIO = "train.replay.ratio";
+    public static final String TRAIN_SEED = "train.seed";
+    public static final String TRAIN_DEVICE = "train.device";
+    public static final String EVAL_HOLDOUT_PERCENT = "eval.holdout.percent";
+    public static final String EVAL_TOLERANCE = "eval.tolerance";
+    public static final String SEED_SQUAD_FILE = "seed.squad.file";
+    public static final String SEED_SQUAD_USE = "seed.squad.use";
+
+    public static final ConfigDef DEFINITION =
+            new ConfigDef()
+                    .define(
+                            BOOTSTRAP_SERVERS,
+                            Type.STRING,
+                            "127.0.0.1:9092",
+                            Importance.HIGH,
+                            "Kafka brokers to connect to.")
+                    .define(
+                            REGISTRY_URL,
+                            Type.STRING,
+                            "http://127.0.0.1:8081/apis/registry/v3",
+                            Importance.HIGH,
+                            "Schema registry (Apicurio v3 API) for the Avro serdes.")
+                    .define(
+                            TOPIC_FEEDBACK,
+                            Type.STRING,
+                            TopicNames.DEFAULT.feedback(),
+                            Importance.HIGH,
+                            "Corrections (training labels); latest per question id wins.")
+                    .define(
+                            TOPIC_MODEL_VERSIONS,
+                            Type.STRING,
+                            TopicNames.DEFAULT.modelVersions(),
+                            Importance.HIGH,
+                            "Where model versions are published (this retrainer is its only"
+                                    + " writer).")
+                    .define(
+                            MODEL_STORE,
+                            Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "The model store directory (<store>/<model-name>/<version>/), shared"
+                                    + " with the answerers.")
+                    .define(
+                            MODEL_NAME,
+                            Type.STRING,
+                            ConfigDef.NO_DEFAULT_VALUE,
+                            new ConfigDef.NonEmptyString(),
+                            Importance.HIGH,
+                            "The model to retrain.")
+                    .define(
+                            MODEL_INITIAL,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "A version directory copied into the store as version 1 when the"
+                                    + " store has no version of the model yet.")
+                    .define(
+                            TRIGGER_MIN_LABELS,
+                            Type.INT,
+                            50,
+                            Range.atLeast(1),
+                            Importance.HIGH,
+                            "Train when this many new corrections arrived.")
+                    .define(
+                            TRIGGER_INTERVAL_MS,
+                            Type.LONG,
+                            600_000L,
+                            Range.atLeast(1_000L),
+                            Importance.HIGH,
+                            "Or train this often when at least one new correction arrived.")
+                    .define(
+                            TRIGGER_CHECK_MS,
+                            Type.LONG,
+                            5_000L,
+                            Range.atLeast(100L),
+                            Importance.LOW,
+                            "How often the triggers are checked.")
+                    .define(
+                            TRAIN_EPOCHS,
+                            Type.INT,
+                            3,
+                            Range.between(1, 1000),
+                            Importance.MEDIUM,
+                            "Passes over the training examples.")
+                    .define(
+                            TRAIN_BATCH_SIZE,
+                            Type.INT,
+                            16,
+                            Range.between(1, 4096),
+                            Importance.MEDIUM,
+                            "Windows per optimizer step.")
+                    .define(
+                            TRAIN_LEARNING_RATE,
+                            Type.DOUBLE,
+                            5e-5,
+                            Range.atLeast(0.0),
+                            Importance.MEDIUM,
+                            "Peak AdamW learning rate (after warm-up, then linear decay).")
+                    .define(
+                            TRAIN_WEIGHT_DECAY,
+                            Type.DOUBLE,
+                            0.01,
+                            Range.atLeast(0.0),
+                            Importance.LOW,
+                            "AdamW weight decay.")
+                    .define(
+                            TRAIN_WARMUP_FRACTION,
+                            Type.DOUBLE,
+                            0.1,
+                            Range.between(0.0, 1.0),
+                            Importance.LOW,
+                            "Fraction of the steps spent warming the learning rate up.")
+                    .define(
+                            TRAIN_MAX_STEPS,
+                            Type.INT,
+                            0,
+                            Range.atLeast(0),
+                            Importance.LOW,
+                            "Stop after this many optimizer steps (0 = no limit).")
+                    .define(
+                            TRAIN_REPLAY_RATIO,
+                            Type.DOUBLE,
+                            1.0,
+                            Range.atLeast(0.0),
+                            Importance.MEDIUM,
+                            "Older labels and seed examples replayed per new label, so the model"
+                                    + " does not forget.")
+                    .define(
+                            TRAIN_SEED,
+                            Type.LONG,
+                            42L,
+                            Importance.LOW,
+                            "Random seed of sampling and training.")
+                    .define(
+                            TRAIN_DEVICE,
+                            Type.STRING,
+                            "auto",
+                            (name, value) -> DeviceSpec.parse(String.valueOf(value)),
+                            Importance.MEDIUM,
+                            "auto (a CUDA GPU when the engine sees one), cpu, or gpu:N.")
+                    .define(
+                            EVAL_HOLDOUT_PERCENT,
+                            Type.INT,
+                            20,
+                            Range.between(0, 90),
+                            Importance.MEDIUM,
+                            "Percent of the labels (by hash of the question id) held out for"
+                                    + " evaluation, never trained on.")
+                    .define(
+                            EVAL_TOLERANCE,
+                            Type.DOUBLE,
+                            1.0,
+                            Range.atLeast(0.0),
+                            Importance.MEDIUM,
+                            "A candidate is PUBLISHED unless its F1 is more than this many"
+                                    + " points below the incumbent's on the same examples.")
+                    .define(
+                            SEED_SQUAD_FILE,
+                            Type.STRING,
+                            "",
+                            Importance.LOW,
+                            "Optional SQuAD v1.1/v2.0 JSON file of extra examples.")
+                    .define(
+                            SEED_SQUAD_USE,
+                            Type.STRING,
+                            "both",
+                            ConfigDef.ValidString.in("train", "eval", "both"),
+                            Importance.LOW,
+                            "Use the seed file for training (replayed), evaluation, or both"
+                                    + " (split by hash like the labels).");
+
+    public RetrainerConfig(Map<String, ?> values) {
+        super(DEFINITION, values, false);
+    }
+
+    public static RetrainerConfig load(Path file, Map<String, String> env) {
+        return new RetrainerConfig(
+                ConfigSources.load(DEFINITION, ENV_PREFIX, List.of(), file, env));
+    }
+
+    public Path store() {
+        return Path.of(getString(MODEL_STORE));
+    }
+
+    public String modelName() {
+        return getString(MODEL_NAME);
+    }
+
+    public Duration triggerInterval() {
+        return Duration.ofMillis(getLong(TRIGGER_INTERVAL_MS));
+    }
+
+    public Duration triggerCheck() {
+        return Duration.ofMillis(getLong(TRIGGER_CHECK_MS));
+    }
+
+    public DeviceSpec device() {
+        return DeviceSpec.parse(getString(TRAIN_DEVICE));
+    }
+}

@@ -1,0 +1,85 @@
+package io.spanloop.retrainer;
+
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
+import io.spanloop.events.PartitionOffset;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * What the model-versions topic says about one model: every committed event in order. A restarted
+ * retrainer learns from it which feedback it already trained on and which version is serving.
+ */
+record VersionHistory(List<ModelVersion> events) {
+
+    static VersionHistory read(
+            String bootstrapServers,
+            String topic,
+            String modelName,
+            Deserializer<ModelVersion> deserializer) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        List<ModelVersion> events = new ArrayList<>();
+        try (KafkaConsumer<String, ModelVersion> consumer =
+                new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {
+            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+            if (partitions == null || partitions.isEmpty()) {
+                return new VersionHistory(List.of());
+            }
+            List<TopicPartition> all =
+                    partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(all);
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+            while (all.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<String, ModelVersion> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    if (record.value() != null && record.value().getModelName().equals(modelName)) {
+                        events.add(record.value());
+                    }
+                }
+            }
+        }
+        events.sort((a, b) -> Long.compare(a.getVersion(), b.getVersion()));
+        return new VersionHistory(List.copyOf(events));
+    }
+
+    /** The newest PUBLISHED version, if any. */
+    Optional<ModelVersion> serving() {
+        ModelVersion newest = null;
+        for (ModelVersion event : events) {
+            if (event.getStatus() == ModelStatus.PUBLISHED) {
+                newest = event;
+            }
+        }
+        return Optional.ofNullable(newest);
+    }
+
+    /** The feedback offsets the last training (published or rejected) covered. */
+    Map<Integer, Long> coveredOffsets() {
+        Map<Integer, Long> covered = new HashMap<>();
+        if (!events.isEmpty()) {
+            for (PartitionOffset offset : events.get(events.size() - 1).getFeedbackOffsets()) {
+                covered.put(offset.getPartition(), offset.getOffset());
+            }
+        }
+        return covered;
+    }
+
+    long highestVersion() {
+        return events.isEmpty() ? 0 : events.get(events.size() - 1).getVersion();
+    }
+}
