@@ -29,21 +29,21 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * What the answerer's real-broker tests share: answerer settings for the test environment, plain
  * Kafka clients (as any user would write them) to produce questions and read answers.
  */
-final class AnswererHarness {
+public final class AnswererHarness {
 
-    final KafkaEnvironment env;
-    final TopicNames names;
-    final ModelDirectory model;
-    final String applicationId = "answerer-" + UUID.randomUUID();
+    public final KafkaEnvironment env;
+    public final TopicNames names;
+    public final ModelDirectory model;
+    public final String applicationId = "answerer-" + UUID.randomUUID();
 
-    AnswererHarness(KafkaEnvironment env, ModelDirectory model, int partitions) {
+    public AnswererHarness(KafkaEnvironment env, ModelDirectory model, int partitions) {
         this.env = env;
         this.model = model;
         this.names = env.createTopics(env.newTopicNames(), partitions);
     }
 
     /** Settings of one answerer instance; fast failure detection for crash tests. */
-    Map<String, Object> config(Path stateDir) {
+    public Map<String, Object> config(Path stateDir) {
         Map<String, Object> config = new HashMap<>();
         config.put(AnswererConfig.BOOTSTRAP_SERVERS, env.bootstrapServers());
         config.put(AnswererConfig.REGISTRY_URL, env.registryUrl());
@@ -65,11 +65,11 @@ final class AnswererHarness {
         return config;
     }
 
-    Answerer startAnswerer(Path stateDir) {
+    public Answerer startAnswerer(Path stateDir) {
         return Answerer.start(new AnswererConfig(config(stateDir)));
     }
 
-    KafkaProducer<String, Question> questionProducer() {
+    public KafkaProducer<String, Question> questionProducer() {
         Map<String, Object> props = env.producerProps();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
@@ -77,14 +77,14 @@ final class AnswererHarness {
         return new KafkaProducer<>(props);
     }
 
-    KafkaProducer<byte[], byte[]> rawProducer() {
+    public KafkaProducer<byte[], byte[]> rawProducer() {
         Map<String, Object> props = env.producerProps();
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         return new KafkaProducer<>(props);
     }
 
-    void produce(List<Question> questions) {
+    public void produce(List<Question> questions) {
         try (KafkaProducer<String, Question> producer = questionProducer()) {
             for (Question question : questions) {
                 producer.send(new ProducerRecord<>(names.questions(), question.getId(), question));
@@ -93,7 +93,7 @@ final class AnswererHarness {
         }
     }
 
-    KafkaConsumer<String, Answer> answerConsumer() {
+    public KafkaConsumer<String, Answer> answerConsumer() {
         Map<String, Object> props = env.consumerProps("reader-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
@@ -103,7 +103,7 @@ final class AnswererHarness {
         return consumer;
     }
 
-    KafkaConsumer<byte[], byte[]> rawConsumer(String topic) {
+    public KafkaConsumer<byte[], byte[]> rawConsumer(String topic) {
         Map<String, Object> props = env.consumerProps("raw-" + UUID.randomUUID());
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -116,7 +116,7 @@ final class AnswererHarness {
      * Polls until {@code expected} records arrived or {@code timeout} passed, then keeps polling
      * for {@code settle} so that any extra (duplicate) record shows up too.
      */
-    static <K, V> List<ConsumerRecord<K, V>> readAtLeast(
+    public static <K, V> List<ConsumerRecord<K, V>> readAtLeast(
             KafkaConsumer<K, V> consumer, int expected, Duration timeout, Duration settle) {
         List<ConsumerRecord<K, V>> records = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();

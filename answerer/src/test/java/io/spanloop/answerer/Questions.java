@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Questions for tests: plain, long (several windows) and unicode contexts. */
-final class Questions {
+public final class Questions {
 
     private static final String[] CONTEXTS = {
         "The capital of France is Paris. It is a large city on the river Seine.",
@@ -18,7 +18,7 @@ final class Questions {
 
     private Questions() {}
 
-    static Question question(String id, String question, String context) {
+    public static Question question(String id, String question, String context) {
         return Question.newBuilder()
                 .setId(id)
                 .setQuestion(question)
@@ -28,7 +28,7 @@ final class Questions {
                 .build();
     }
 
-    static String longContext(int sentences) {
+    public static String longContext(int sentences) {
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < sentences; i++) {
             text.append("The river ")
@@ -41,7 +41,7 @@ final class Questions {
     }
 
     /** {@code count} valid questions with ids {@code prefix-0..}; every 7th has a long context. */
-    static List<Question> mixed(String prefix, int count) {
+    public static List<Question> mixed(String prefix, int count) {
         List<Question> questions = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             String context = i % 7 == 3 ? longContext(60) : CONTEXTS[i % CONTEXTS.length];

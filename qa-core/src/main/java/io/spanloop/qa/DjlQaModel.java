@@ -5,6 +5,7 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
+import ai.djl.translate.TranslateException;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -102,6 +103,17 @@ public final class DjlQaModel implements QaModel {
                 model.newPredictor(
                         new WindowBatchTranslator(directory.config(), tokenizer.padId()));
         return new DjlQaPredictor(encoder, decoder, predictor, options.maxWindowsPerForward());
+    }
+
+    /** Raw start/end logits for windows (to check that a written copy reproduces a model). */
+    List<WindowLogits> logits(List<Window> windows) {
+        try (Predictor<List<Window>, List<WindowLogits>> predictor =
+                model.newPredictor(
+                        new WindowBatchTranslator(directory.config(), tokenizer.padId()))) {
+            return predictor.predict(windows);
+        } catch (TranslateException e) {
+            throw new QaInferenceException("forward pass failed: " + e, e);
+        }
     }
 
     @Override

@@ -4,8 +4,8 @@ import ai.djl.training.tracker.Tracker;
 
 /**
  * Learning rate rising linearly to its peak over the warm-up steps, then falling linearly to zero
- * at the last step (the schedule of BERT's SQuAD fine-tuning). Steps count from 1, as DJL's
- * optimizers count updates; no step gets a learning rate of exactly 0.
+ * after the last step (the schedule of BERT's SQuAD fine-tuning). Steps count from 1, as DJL's
+ * optimizers count updates; the first step after the warm-up gets the peak, and no step gets 0.
  */
 final class LinearWarmupDecay implements Tracker {
 
@@ -29,6 +29,6 @@ final class LinearWarmupDecay implements Tracker {
             return peak * step / warmupSteps;
         }
         int left = Math.max(totalSteps - step + 1, 1);
-        return peak * left / (totalSteps - warmupSteps + 1);
+        return peak * left / Math.max(totalSteps - warmupSteps, 1);
     }
 }

@@ -5,10 +5,10 @@ import java.util.List;
 
 /**
  * Turns a labelled example into training windows with the same {@link WindowEncoder} inference
- * uses, so a model learns exactly the layout it is served with. SQuAD convention: the answer's
- * char span becomes the first and last context token it overlaps; a window that holds both gets
- * their positions, every other window (and every window of a "no answer" example) points at
- * position 0, {@code [CLS]}.
+ * uses, so a model learns exactly the layout it is served with. SQuAD convention: the answer's char
+ * span becomes the first and last context token it overlaps; a window that holds both gets their
+ * positions, every other window (and every window of a "no answer" example) points at position 0,
+ * {@code [CLS]}.
  */
 final class SpanLabeler {
 

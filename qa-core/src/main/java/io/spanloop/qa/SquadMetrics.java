@@ -10,8 +10,8 @@ import java.util.regex.Pattern;
 /**
  * The official SQuAD v2.0 evaluation measures (identical to v1.1 for answerable questions): answers
  * are normalised (lower-cased, ASCII punctuation removed, the articles a/an/the removed as whole
- * words, whitespace collapsed), then compared exactly (EM) or as bags of tokens (F1); the score of a
- * prediction is its best over the gold answers. Scores are in 0..1 per question.
+ * words, whitespace collapsed), then compared exactly (EM) or as bags of tokens (F1); the score of
+ * a prediction is its best over the gold answers. Scores are in 0..1 per question.
  */
 public final class SquadMetrics {
 

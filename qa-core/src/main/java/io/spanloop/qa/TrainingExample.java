@@ -3,8 +3,8 @@ package io.spanloop.qa;
 import java.util.Objects;
 
 /**
- * One labelled question for fine-tuning or evaluation: the answer is a span of the context, or
- * none (SQuAD 2.0's "impossible" questions, the labeler's NO_ANSWER verdict).
+ * One labelled question for fine-tuning or evaluation: the answer is a span of the context, or none
+ * (SQuAD 2.0's "impossible" questions, the labeler's NO_ANSWER verdict).
  *
  * @param id the question's id (unique within a data set)
  * @param question the question

@@ -1,0 +1,272 @@
+package io.spanloop.qa;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The model store (DESIGN §4): one directory per model under the root, one immutable directory per
+ * version, {@code <root>/<model-name>/<version>/}. A version is staged in a hidden temporary
+ * directory, verified by loading it as a fresh model and comparing its logits with the model that
+ * was written, and only then renamed into place atomically; so a version directory that exists is
+ * complete and loads. Leftovers of a crashed writer are invisible to readers and removed by the
+ * next write. Writers of one model are serialised (within the JVM and, by a file lock, across
+ * processes on one host).
+ */
+public final class ModelStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ModelStore.class);
+
+    public static final String METADATA_FILE = "metadata.json";
+
+    static final String TEMP_PREFIX = ".tmp-";
+    private static final String LOCK_FILE = ".lock";
+    private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,18}");
+
+    /** Records in the metadata (training summary, scores) get snake_case keys like the rest. */
+    private static final ObjectMapper JSON =
+            new ObjectMapper()
+                    .enable(SerializationFeature.INDENT_OUTPUT)
+                    .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+
+    private static final Map<Path, Object> WRITER_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path root;
+
+    public ModelStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Where version {@code version} of {@code modelName} lives (whether or not it exists). */
+    public Path versionPath(String modelName, long version) {
+        return modelPath(modelName).resolve(Long.toString(requireVersion(version)));
+    }
+
+    /** The versions of a model, ascending; staging directories are not versions. */
+    public List<Long> versions(String modelName) {
+        Path dir = modelPath(modelName);
+        List<Long> versions = new ArrayList<>();
+        if (!Files.isDirectory(dir)) {
+            return versions;
+        }
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (VERSION.matcher(name).matches() && Files.isDirectory(entry)) {
+                    versions.add(Long.parseLong(name));
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        versions.sort(null);
+        return versions;
+    }
+
+    /** The highest version of a model, if it has any. */
+    public OptionalLong latestVersion(String modelName) {
+        List<Long> versions = versions(modelName);
+        return versions.isEmpty()
+                ? OptionalLong.empty()
+                : OptionalLong.of(versions.get(versions.size() - 1));
+    }
+
+    /** The version a new one gets: one above the latest, 1 for a model without versions. */
+    public long nextVersion(String modelName) {
+        return latestVersion(modelName).orElse(0) + 1;
+    }
+
+    /** Opens an existing version. */
+    public ModelDirectory open(String modelName, long version) {
+        return ModelDirectory.open(versionPath(modelName, version));
+    }
+
+    /** A version's {@code metadata.json}. */
+    public static Map<String, Object> readMetadata(ModelDirectory version) {
+        Path file = version.path().resolve(METADATA_FILE);
+        try {
+            return JSON.readValue(file.toFile(), new TypeReference<Map<String, Object>>() {});
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The SHA-256 of a file, as lower-case hex. */
+    public static String sha256(Path file) {
+        return FileOps.sha256(file);
+    }
+
+    /**
+     * Writes a fine-tuned model as a new, immutable version: {@code model.pt} (TorchScript, CPU
+     * tensors, eval mode), the base version's {@code tokenizer.json} and {@code config.json}, and
+     * {@code metadata.json}: {@code model_name}, {@code version}, {@code parent} (the base
+     * version), {@code created_at}, {@code training} (the {@link TrainingSummary}, keys in
+     * snake_case), then every entry of {@code metadata} (which may replace parent, created_at and
+     * training), and {@code sha256} of the three other files.
+     *
+     * @return the written version
+     * @throws FileAlreadyExistsException when the version exists (versions are immutable)
+     * @throws InvalidModelException when the written copy does not load or does not reproduce the
+     *     model's logits (nothing is left behind)
+     * @throws IOException when the store cannot be written
+     */
+    public ModelDirectory write(
+            TrainedModel model, String modelName, long version, Map<String, Object> metadata)
+            throws IOException {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(metadata, "metadata");
+        Path modelDir = modelPath(modelName);
+        Path target = versionPath(modelName, version);
+        Files.createDirectories(modelDir);
+        synchronized (WRITER_LOCKS.computeIfAbsent(modelDir, k -> new Object())) {
+            try (FileChannel lockFile =
+                            FileChannel.open(
+                                    modelDir.resolve(LOCK_FILE),
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.WRITE);
+                    FileLock lock = lockFile.lock()) {
+                removeStagingLeftovers(modelDir);
+                if (Files.exists(target)) {
+                    throw new FileAlreadyExistsException(
+                            target.toString(), null, "model versions are immutable");
+                }
+                Path staging = modelDir.resolve(TEMP_PREFIX + version + "-" + UUID.randomUUID());
+                try {
+                    Path staged = stage(model, modelName, version, metadata, staging);
+                    ReloadCheck.verify(model, ModelDirectory.open(staged));
+                    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                    FileOps.fsync(modelDir);
+                    FileOps.deleteRecursively(staging);
+                } catch (IOException | RuntimeException | Error e) {
+                    FileOps.deleteQuietly(staging, e);
+                    throw e;
+                }
+            }
+        }
+        LOG.info(
+                "Wrote {} version {} (parent {}) to {}",
+                modelName,
+                version,
+                model.parentVersion(),
+                target);
+        return ModelDirectory.open(target);
+    }
+
+    private Path stage(
+            TrainedModel model,
+            String modelName,
+            long version,
+            Map<String, Object> metadata,
+            Path staging)
+            throws IOException {
+        Path dir = staging.resolve(Long.toString(version));
+        Files.createDirectories(dir);
+        ModelDirectory base = model.base();
+        Path modelFile = dir.resolve(ModelDirectory.MODEL_FILE);
+        try (OutputStream out = Files.newOutputStream(modelFile)) {
+            model.writeTorchScript(out, staging);
+        }
+        Files.copy(base.tokenizerFile(), dir.resolve(ModelDirectory.TOKENIZER_FILE));
+        writeConfig(base, modelName, dir.resolve(ModelDirectory.CONFIG_FILE));
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String file :
+                List.of(
+                        ModelDirectory.MODEL_FILE,
+                        ModelDirectory.TOKENIZER_FILE,
+                        ModelDirectory.CONFIG_FILE)) {
+            FileOps.fsync(dir.resolve(file));
+            hashes.put(file, FileOps.sha256(dir.resolve(file)));
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model_name", modelName);
+        json.put("version", version);
+        json.put("parent", model.parentVersion());
+        json.put("created_at", Instant.now().toString());
+        json.put("training", model.summary());
+        json.putAll(metadata);
+        json.put("model_name", modelName);
+        json.put("version", version);
+        json.put("sha256", hashes);
+        Path metadataFile = dir.resolve(METADATA_FILE);
+        JSON.writeValue(metadataFile.toFile(), json);
+        FileOps.fsync(metadataFile);
+        FileOps.fsync(dir);
+        return dir;
+    }
+
+    /** The base version's config, with the model name changed when it is stored under another. */
+    private static void writeConfig(ModelDirectory base, String modelName, Path out)
+            throws IOException {
+        Path config = base.path().resolve(ModelDirectory.CONFIG_FILE);
+        JsonNode root = JSON.readTree(config.toFile());
+        JsonNode name = root.get("model_name");
+        if (name == null || name.asText().equals(modelName)) {
+            Files.copy(config, out);
+            return;
+        }
+        ((ObjectNode) root).put("model_name", modelName);
+        JSON.writeValue(out.toFile(), root);
+    }
+
+    private static void removeStagingLeftovers(Path modelDir) throws IOException {
+        try (DirectoryStream<Path> entries =
+                Files.newDirectoryStream(modelDir, TEMP_PREFIX + "*")) {
+            for (Path leftover : entries) {
+                LOG.warn("Removing {}, left by an interrupted write", leftover);
+                FileOps.deleteRecursively(leftover);
+            }
+        } catch (NoSuchFileException e) {
+            // nothing written yet
+        }
+    }
+
+    private Path modelPath(String modelName) {
+        if (modelName == null || !MODEL_NAME.matcher(modelName).matches()) {
+            throw new IllegalArgumentException(
+                    "a model name is letters, digits, '.', '_' and '-', not starting with '.' or"
+                            + " '-': '"
+                            + modelName
+                            + "'");
+        }
+        return root.resolve(modelName);
+    }
+
+    private static long requireVersion(long version) {
+        if (version <= 0) {
+            throw new IllegalArgumentException("versions start at 1, got " + version);
+        }
+        return version;
+    }
+}

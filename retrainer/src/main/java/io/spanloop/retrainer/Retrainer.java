@@ -1,0 +1,295 @@
+package io.spanloop.retrainer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
+import io.spanloop.qa.EngineSettings;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.ModelStore;
+import io.spanloop.qa.SquadDataset;
+import io.spanloop.qa.SquadReader;
+import io.spanloop.schemas.AvroSerdes;
+import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.Topics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retrainer service: watches the feedback topic, and when a trigger fires (N new labels, or the
+ * interval with at least one) trains one candidate at a time on a label snapshot and publishes its
+ * {@code ModelVersion} event — artifact first, event second. On start it resumes: a version
+ * directory written but never announced (a crash between the two) is announced, and labels not
+ * covered by the last event are trained on again.
+ */
+public final class Retrainer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retrainer.class);
+
+    private final RetrainerConfig config;
+    private final ModelStore store;
+    private final LabelSnapshot snapshot;
+    private final VersionPublisher publisher;
+    private final TrainingRun training;
+    private final List<ModelVersion> events;
+    private final Thread thread;
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Throwable failure;
+    private Instant lastTraining = Instant.now();
+
+    private Retrainer(
+            RetrainerConfig config,
+            ModelStore store,
+            LabelSnapshot snapshot,
+            VersionPublisher publisher,
+            TrainingRun training,
+            List<ModelVersion> events) {
+        this.config = config;
+        this.store = store;
+        this.snapshot = snapshot;
+        this.publisher = publisher;
+        this.training = training;
+        this.events = new ArrayList<>(events);
+        this.thread = new Thread(this::loop, "retrainer");
+    }
+
+    /** Recovers, then starts watching for triggers on a thread of its own. */
+    public static Retrainer start(RetrainerConfig config) {
+        new EngineSettings(0, 0).apply();
+        AvroSerdes serdes = AvroSerdes.forRegistry(config.getString(RetrainerConfig.REGISTRY_URL));
+        TopicNames defaults = TopicNames.DEFAULT;
+        Topics topics =
+                Topics.of(
+                        new TopicNames(
+                                defaults.questions(),
+                                defaults.answers(),
+                                config.getString(RetrainerConfig.TOPIC_FEEDBACK),
+                                config.getString(RetrainerConfig.TOPIC_MODEL_VERSIONS),
+                                defaults.questionsDlq()),
+                        serdes);
+        String bootstrap = config.getString(RetrainerConfig.BOOTSTRAP_SERVERS);
+        ModelStore store = new ModelStore(config.store());
+        installInitialVersion(config, store);
+        // fence any older instance before reading what it published
+        VersionPublisher publisher =
+                new VersionPublisher(bootstrap, topics.modelVersions(), config.modelName());
+        try {
+            VersionHistory history =
+                    VersionHistory.read(
+                            bootstrap,
+                            topics.modelVersions().name(),
+                            config.modelName(),
+                            topics.modelVersions().valueSerde().deserializer());
+            String seedFile = config.getString(RetrainerConfig.SEED_SQUAD_FILE);
+            SquadDataset seed = seedFile.isBlank() ? null : readSeed(Path.of(seedFile));
+            Retrainer retrainer =
+                    new Retrainer(
+                            config,
+                            store,
+                            new LabelSnapshot(
+                                    bootstrap,
+                                    topics.feedback().name(),
+                                    topics.feedback().valueSerde().deserializer()),
+                            publisher,
+                            new TrainingRun(config, store, seed),
+                            history.events());
+            retrainer.announceUnpublishedArtifacts();
+            retrainer.thread.start();
+            LOG.info(
+                    "Retrainer for {} started: serving v{}, triggers: {} new labels or every {}",
+                    config.modelName(),
+                    retrainer.serving().version(),
+                    config.getInt(RetrainerConfig.TRIGGER_MIN_LABELS),
+                    config.triggerInterval());
+            return retrainer;
+        } catch (RuntimeException e) {
+            publisher.close();
+            throw e;
+        }
+    }
+
+    private static SquadDataset readSeed(Path file) {
+        SquadDataset seed = SquadReader.read(file);
+        seed.problems().forEach(p -> LOG.warn("Seed data {}: {}", file, p));
+        LOG.info("Seed data {}: {} examples", file, seed.examples().size());
+        return seed;
+    }
+
+    /** Copies {@code model.initial} into the store as version 1 when the store has none. */
+    private static void installInitialVersion(RetrainerConfig config, ModelStore store) {
+        if (store.latestVersion(config.modelName()).isPresent()) {
+            return;
+        }
+        String initial = config.getString(RetrainerConfig.MODEL_INITIAL);
+        if (initial.isBlank()) {
+            throw new IllegalStateException(
+                    "the store "
+                            + config.store()
+                            + " has no version of "
+                            + config.modelName()
+                            + " and "
+                            + RetrainerConfig.MODEL_INITIAL
+                            + " names none");
+        }
+        InitialVersion.install(Path.of(initial), store.versionPath(config.modelName(), 1));
+    }
+
+    /** The version new candidates start from: the newest PUBLISHED one, else the newest stored. */
+    ModelDirectory serving() {
+        for (int i = events.size() - 1; i >= 0; i--) {
+            ModelVersion event = events.get(i);
+            if (event.getStatus() == ModelStatus.PUBLISHED) {
+                return ModelDirectory.open(Path.of(URI.create(event.getUri())));
+            }
+        }
+        return store.open(config.modelName(), store.versions(config.modelName()).get(0));
+    }
+
+    private Map<Integer, Long> covered() {
+        return new VersionHistory(events).coveredOffsets();
+    }
+
+    private long nextVersion() {
+        OptionalLong stored = store.latestVersion(config.modelName());
+        return Math.max(stored.orElse(0), new VersionHistory(events).highestVersion()) + 1;
+    }
+
+    /** Artifact first, event second: a crash in between leaves a version to announce now. */
+    private void announceUnpublishedArtifacts() {
+        long announced = new VersionHistory(events).highestVersion();
+        OptionalLong latest = store.latestVersion(config.modelName());
+        if (latest.isEmpty() || latest.getAsLong() <= Math.max(1, announced)) {
+            return;
+        }
+        Path dir = store.versionPath(config.modelName(), latest.getAsLong());
+        ModelVersion event = eventOf(dir);
+        LOG.info(
+                "Announcing v{}, written before the last stop but not published",
+                event.getVersion());
+        publish(event);
+    }
+
+    private static ModelVersion eventOf(Path dir) {
+        try {
+            JsonNode metadata = new ObjectMapper().readTree(dir.resolve("metadata.json").toFile());
+            ModelVersion event = EventJson.read(metadata.path("event").asText());
+            event.setUri(dir.toUri().toString());
+            event.setSha256(ModelStore.sha256(dir.resolve(ModelDirectory.MODEL_FILE)));
+            return event;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the metadata of " + dir, e);
+        }
+    }
+
+    private void publish(ModelVersion event) {
+        publisher.publish(event);
+        synchronized (events) {
+            events.add(event);
+        }
+        LOG.info(
+                "Published {} v{} {}: candidate EM {} F1 {}, incumbent EM {} F1 {} on {} held-out"
+                        + " examples{}",
+                event.getModelName(),
+                event.getVersion(),
+                event.getStatus(),
+                event.getMetrics().getCandidateExactMatch(),
+                event.getMetrics().getCandidateF1(),
+                event.getMetrics().getIncumbentExactMatch(),
+                event.getMetrics().getIncumbentF1(),
+                event.getMetrics().getEvalSize(),
+                event.getReason() == null ? "" : " (" + event.getReason() + ")");
+    }
+
+    private void loop() {
+        try {
+            while (running.get()) {
+                if (triggered()) {
+                    trainOnce();
+                }
+                sleep(config.triggerCheck());
+            }
+        } catch (VersionPublisher.FencedException e) {
+            LOG.error("Stopping: {}", e.getMessage());
+            failure = e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.error("Retrainer failed", e);
+            failure = e;
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private boolean triggered() {
+        long fresh = snapshot.newLabelCount(covered());
+        if (fresh == 0) {
+            return false;
+        }
+        if (fresh >= config.getInt(RetrainerConfig.TRIGGER_MIN_LABELS)) {
+            LOG.info("{} new labels: training", fresh);
+            return true;
+        }
+        if (Duration.between(lastTraining, Instant.now()).compareTo(config.triggerInterval())
+                >= 0) {
+            LOG.info(
+                    "{} new label(s) and {} since the last training: training",
+                    fresh,
+                    config.triggerInterval());
+            return true;
+        }
+        return false;
+    }
+
+    /** One training on a fresh snapshot; publishes its event. */
+    void trainOnce() {
+        LabelSnapshot.Labels labels = snapshot.read();
+        ModelVersion event = training.run(labels, covered(), serving(), nextVersion());
+        publish(event);
+        lastTraining = Instant.now();
+    }
+
+    private void sleep(Duration duration) throws InterruptedException {
+        long deadline = System.nanoTime() + duration.toNanos();
+        while (running.get() && System.nanoTime() < deadline) {
+            Thread.sleep(Math.min(200, duration.toMillis()));
+        }
+    }
+
+    /** The events this retrainer knows of (published before its start, and by it). */
+    public List<ModelVersion> events() {
+        synchronized (events) {
+            return List.copyOf(events);
+        }
+    }
+
+    /** Blocks until the retrainer stops; the failure that stopped it, if any. */
+    public Throwable awaitStop() throws InterruptedException {
+        stopped.await();
+        return failure;
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        try {
+            thread.join(Duration.ofMinutes(10).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        publisher.close();
+    }
+}

@@ -1,0 +1,40 @@
+package io.spanloop.retrainer;
+
+import java.nio.file.Path;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Runs the retrainer until SIGTERM / Ctrl-C (a training in progress finishes first). Settings:
+ * {@code --config FILE} (or {@code SPANLOOP_RETRAINER_CONFIG}), then {@code SPANLOOP_RETRAINER_*}.
+ */
+public final class RetrainerMain {
+
+    private RetrainerMain() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        Retrainer retrainer;
+        try {
+            retrainer = Retrainer.start(RetrainerConfig.load(configFile(args), System.getenv()));
+        } catch (ConfigException | IllegalStateException e) {
+            System.err.println("retrainer: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(retrainer::close, "retrainer-shutdown"));
+        Throwable failure = retrainer.awaitStop();
+        if (failure != null) {
+            retrainer.close();
+            System.exit(1);
+        }
+    }
+
+    static Path configFile(String[] args) {
+        for (int i = 0; i < args.length - 1; i++) {
+            if (args[i].equals("--config")) {
+                return Path.of(args[i + 1]);
+            }
+        }
+        String fromEnv = System.getenv(RetrainerConfig.ENV_PREFIX + "_CONFIG");
+        return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
+    }
+}

@@ -1,0 +1,135 @@
+package io.spanloop.retrainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spanloop.answerer.Answerer;
+import io.spanloop.answerer.AnswererHarness;
+import io.spanloop.events.Answer;
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
+import io.spanloop.events.Question;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.ModelStore;
+import io.spanloop.qa.TrainingExample;
+import io.spanloop.qa.testing.ColorFacts;
+import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.KafkaEnvironmentExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole loop on a real broker: questions answered by v1, corrections on the feedback topic, the
+ * retrainer publishes v2, the answerer swaps to it while questions keep flowing (each answered
+ * exactly once); then a candidate taught wrong answers is REJECTED and never served.
+ */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class LearningLoopIT {
+
+    @Test
+    void shouldLearnFromCorrectionsAndServeTheNewVersionButRejectAWorseOne(
+            KafkaEnvironment env, @TempDir Path store, @TempDir Path state) throws Exception {
+        // Given: v1 serving, 80 questions answered by it
+        ModelDirectory v1 = TinyModel.copyTo(store, 1);
+        AnswererHarness answering = new AnswererHarness(env, v1, 2);
+        LoopHarness loop = new LoopHarness(answering);
+        List<TrainingExample> first = ColorFacts.examples(80, 11, "a");
+        List<TrainingExample> second = ColorFacts.examples(60, 12, "b");
+        try (Answerer answerer = answering.startAnswerer(state.resolve("answerer"));
+                KafkaConsumer<String, Answer> answers = answering.answerConsumer();
+                KafkaConsumer<String, ModelVersion> versions = loop.versionConsumer()) {
+            answering.produce(LoopHarness.questions(first));
+            List<ConsumerRecord<String, Answer>> byV1 =
+                    AnswererHarness.readAtLeast(answers, 80, Duration.ofSeconds(60), Duration.ZERO);
+            assertThat(byV1).allSatisfy(r -> assertThat(r.value().getModelVersion()).isEqualTo(1L));
+
+            // When: people correct them, and the retrainer runs
+            loop.correct(first, false);
+            ModelVersion v2;
+            try (Retrainer retrainer =
+                    Retrainer.start(
+                            new RetrainerConfig(loop.retrainerConfig(store, v1.modelName())))) {
+                v2 = LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4)).get(0);
+            }
+
+            // Then: v2 is published with metrics, as an immutable verified directory
+            assertThat(v2.getStatus()).isEqualTo(ModelStatus.PUBLISHED);
+            assertThat(v2.getVersion()).isEqualTo(2L);
+            assertThat(v2.getParentVersion()).isEqualTo(1L);
+            assertThat(v2.getMetrics().getEvalSize()).isPositive();
+            assertThat(v2.getMetrics().getCandidateF1())
+                    .isGreaterThan(v2.getMetrics().getIncumbentF1() + 20);
+            assertThat(v2.getFeedbackOffsets()).isNotEmpty();
+            Path v2dir = store.resolve(v1.modelName()).resolve("2");
+            assertThat(ModelStore.sha256(v2dir.resolve("model.pt"))).isEqualTo(v2.getSha256());
+
+            // And: the answerer swaps while questions keep flowing, each answered exactly once
+            List<Question> more = LoopHarness.questions(second);
+            for (int i = 0; i < more.size(); i += 10) {
+                answering.produce(more.subList(i, i + 10));
+                Thread.sleep(100);
+            }
+            List<ConsumerRecord<String, Answer>> later =
+                    AnswererHarness.readAtLeast(
+                            answers, 60, Duration.ofSeconds(90), Duration.ofSeconds(2));
+            Map<String, Long> perQuestion =
+                    later.stream()
+                            .collect(
+                                    Collectors.groupingBy(
+                                            ConsumerRecord::key, Collectors.counting()));
+            assertThat(perQuestion)
+                    .containsOnlyKeys(more.stream().map(Question::getId).toList())
+                    .allSatisfy((id, n) -> assertThat(n).isEqualTo(1L));
+            assertThat(later.get(later.size() - 1).value().getModelVersion()).isEqualTo(2L);
+            assertThat(answerer.reloads().getServedVersion()).isEqualTo(2L);
+
+            // When: a teacher gets the second batch consistently wrong, and the gate measures
+            // on a correct seed file only (a retrainer restart picks up the new settings)
+            loop.correct(second, true);
+            Path seed = state.resolve("seed.json");
+            LoopHarness.writeSquad(seed, ColorFacts.examples(40, 13, "seed"));
+            Map<String, Object> gated = loop.retrainerConfig(store, v1.modelName());
+            gated.put(RetrainerConfig.EVAL_HOLDOUT_PERCENT, 0);
+            gated.put(RetrainerConfig.SEED_SQUAD_FILE, seed.toString());
+            gated.put(RetrainerConfig.SEED_SQUAD_USE, "eval");
+            gated.put(RetrainerConfig.TRAIN_REPLAY_RATIO, 0.0);
+            ModelVersion v3;
+            try (Retrainer retrainer = Retrainer.start(new RetrainerConfig(gated))) {
+                v3 = LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4)).get(0);
+            }
+
+            // Then: REJECTED with the metrics, never written, never served
+            assertThat(v3.getStatus()).isEqualTo(ModelStatus.REJECTED);
+            assertThat(v3.getVersion()).isEqualTo(3L);
+            assertThat(v3.getMetrics().getEvalSize()).isEqualTo(40);
+            assertThat(v3.getMetrics().getCandidateF1())
+                    .isLessThan(v3.getMetrics().getIncumbentF1());
+            assertThat(v3.getReason()).contains("below the incumbent");
+            assertThat(store.resolve(v1.modelName()).resolve("3")).doesNotExist();
+            Thread.sleep(2_000);
+            assertThat(answerer.reloads().getServedVersion()).isEqualTo(2L);
+            assertThat(versionDirectories(store, v1.modelName())).containsExactly("1", "2");
+        }
+    }
+
+    static List<String> versionDirectories(Path store, String model) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (var files = Files.list(store.resolve(model))) {
+            files.map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .sorted()
+                    .forEach(names::add);
+        }
+        return names;
+    }
+}

@@ -1,0 +1,109 @@
+package io.spanloop.retrainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spanloop.answerer.AnswererHarness;
+import io.spanloop.config.ConfigSources;
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.TrainingExample;
+import io.spanloop.qa.testing.ColorFacts;
+import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.KafkaEnvironmentExtension;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A retrainer process killed (SIGKILL) in the middle of training, then started again, ends in
+ * exactly one published version for that data and never a partial version directory.
+ */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class RetrainerCrashIT {
+
+    @Test
+    void shouldPublishExactlyOneVersionAfterAKillMidTraining(
+            KafkaEnvironment env, @TempDir Path store, @TempDir Path state) throws Exception {
+        // Given: labels waiting, and a retrainer process told to train for a long time
+        ModelDirectory v1 = TinyModel.copyTo(store, 1);
+        AnswererHarness answering = new AnswererHarness(env, v1, 1);
+        LoopHarness loop = new LoopHarness(answering);
+        List<TrainingExample> labels = ColorFacts.examples(60, 21, "k");
+        loop.correct(labels, false);
+        Map<String, Object> slow = loop.retrainerConfig(store, v1.modelName());
+        slow.put(RetrainerConfig.TRAIN_EPOCHS, 1000);
+        Path log = Path.of("target", "retrainer-crash-it-" + System.nanoTime() + ".log");
+        Process process = startProcess(slow, log);
+        try (KafkaConsumer<String, ModelVersion> versions = loop.versionConsumer()) {
+            // When: it is killed while training
+            awaitLogLine(process, log, "Training " + v1.modelName());
+            Thread.sleep(3_000);
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            assertThat(LearningLoopIT.versionDirectories(store, v1.modelName()))
+                    .containsExactly("1");
+            assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(2))).isEmpty();
+
+            // And: started again (with a short training)
+            try (Retrainer restarted =
+                    Retrainer.start(
+                            new RetrainerConfig(loop.retrainerConfig(store, v1.modelName())))) {
+                List<ModelVersion> events =
+                        LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4));
+                // Then: exactly one version for that data
+                assertThat(events).hasSize(1);
+                assertThat(events.get(0).getVersion()).isEqualTo(2L);
+                assertThat(events.get(0).getStatus()).isEqualTo(ModelStatus.PUBLISHED);
+                Thread.sleep(3 * 300);
+                assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(3))).isEmpty();
+            }
+            assertThat(LearningLoopIT.versionDirectories(store, v1.modelName()))
+                    .containsExactly("1", "2");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    private static Process startProcess(Map<String, Object> config, Path log) throws Exception {
+        Files.createDirectories(log.getParent());
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-Dai.djl.offline=true",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        RetrainerMain.class.getName());
+        config.forEach(
+                (key, value) ->
+                        builder.environment()
+                                .put(
+                                        ConfigSources.envName(RetrainerConfig.ENV_PREFIX, key),
+                                        String.valueOf(value)));
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
+        return builder.start();
+    }
+
+    private static void awaitLogLine(Process process, Path log, String text) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(text)) {
+                return;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("retrainer exited early:\n" + Files.readString(log));
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError(
+                "retrainer never logged '" + text + "':\n" + Files.readString(log));
+    }
+}
