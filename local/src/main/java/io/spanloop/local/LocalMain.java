@@ -13,8 +13,9 @@ public final class LocalMain {
             """
             usage: spanloop demo [options]
 
-            Starts a KRaft Kafka broker, the schema registry, the answerer and the labeler
-            on 127.0.0.1, asks a few demo questions, prints the answers and runs until Ctrl-C.
+            Starts a KRaft Kafka broker, the schema registry, the answerer, the labeler and the
+            retrainer on 127.0.0.1, asks a few demo questions, prints the answers and runs
+            until Ctrl-C.
 
               --data DIR            data, logs and model store (default: ./data)
               --reset               delete the data directory first
@@ -91,7 +92,10 @@ public final class LocalMain {
                         + ", token "
                         + login.substring(login.indexOf(':') + 1)
                         + ")");
-        LocalStack.say("The retrainer is not built yet (next milestone).");
+        LocalStack.say(
+                "Retrainer: trains a new version after 10 corrections (or a minute with at least"
+                        + " one); models in "
+                        + options.dataDir().resolve("models").toAbsolutePath());
         if (options.once()) {
             stack.close();
             return 0;

@@ -3,6 +3,7 @@ package io.spanloop.local;
 import io.spanloop.answerer.AnswererConfig;
 import io.spanloop.config.ConfigSources;
 import io.spanloop.labeler.LabelerConfig;
+import io.spanloop.retrainer.RetrainerConfig;
 import io.spanloop.schemas.TopicNames;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,6 +73,42 @@ final class LocalStack implements AutoCloseable {
         running.push(labeler);
         labeler.awaitReady(
                 () -> Ports.accepts("127.0.0.1:" + options.labelerPort()), Duration.ofSeconds(90));
+        say("Starting the retrainer ...");
+        running.push(startRetrainer(model));
+    }
+
+    /**
+     * The retrainer on the local store. Demo defaults (the bundled model is tiny and untrained, so
+     * it learns with a high rate and many epochs); any SPANLOOP_RETRAINER_* variable set by the
+     * user wins.
+     */
+    private ChildProcess startRetrainer(Path model) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(RetrainerConfig.TRIGGER_MIN_LABELS, 10);
+        settings.put(RetrainerConfig.TRIGGER_INTERVAL_MS, 60_000L);
+        settings.put(RetrainerConfig.TRAIN_EPOCHS, 10);
+        settings.put(RetrainerConfig.TRAIN_BATCH_SIZE, 8);
+        settings.put(RetrainerConfig.TRAIN_LEARNING_RATE, 1e-3);
+        settings.keySet()
+                .removeIf(
+                        key ->
+                                System.getenv(
+                                                ConfigSources.envName(
+                                                        RetrainerConfig.ENV_PREFIX, key))
+                                        != null);
+        settings.put(RetrainerConfig.BOOTSTRAP_SERVERS, options.bootstrapServers());
+        settings.put(RetrainerConfig.REGISTRY_URL, options.registryUrl());
+        settings.put(
+                RetrainerConfig.MODEL_STORE, options.dataDir().resolve("models").toAbsolutePath());
+        settings.put(RetrainerConfig.MODEL_NAME, MODEL_NAME);
+        settings.put(RetrainerConfig.MODEL_INITIAL, model.toAbsolutePath());
+        settings.put(RetrainerConfig.TRAIN_DEVICE, "cpu");
+        return startService(
+                "retrainer",
+                "io.spanloop.retrainer.RetrainerMain",
+                RetrainerConfig.ENV_PREFIX,
+                settings,
+                "-Xmx1g");
     }
 
     private void createTopics() {
@@ -87,7 +124,8 @@ final class LocalStack implements AutoCloseable {
                             new NewTopic(names.answers(), 2, (short) 1),
                             new NewTopic(names.questionsDlq(), 1, (short) 1),
                             // co-partitioned with the answers (the labeler's review queue)
-                            new NewTopic(names.feedback(), 2, (short) 1),
+                            new NewTopic(names.feedback(), 2, (short) 1)
+                                    .configs(Map.of("cleanup.policy", "compact")),
                             new NewTopic(names.modelVersions(), 1, (short) 1)
                                     .configs(Map.of("cleanup.policy", "compact")))) {
                 try {

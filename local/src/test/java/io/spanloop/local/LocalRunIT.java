@@ -49,6 +49,9 @@ class LocalRunIT {
             assertThat(Demo.run(first, Duration.ofSeconds(120))).hasSize(3);
             // Then: the labeler serves the demo answers for review
             assertThat(awaitQueueTotal(first, 3)).isGreaterThanOrEqualTo(3);
+            // every service (the retrainer too) is still up after the demo
+            stack.checkAlive();
+            assertThat(data.resolve("logs/retrainer.log")).content().contains("Retrainer for");
         }
         // Then: it formatted Kafka, kept the registry database and installed the model
         assertThat(data.resolve("kafka/logs/meta.properties")).exists();
