@@ -16,6 +16,7 @@ import io.spanloop.qa.TrainingExample;
 import io.spanloop.qa.TrainingOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -144,17 +145,34 @@ final class TrainingRun {
             // uri and sha256 are known once written; a resumed event recomputes them
             ModelVersion published =
                     event.setStatus(ModelStatus.PUBLISHED).setUri("").setSha256("").build();
-            ModelDirectory written;
-            try {
-                written =
-                        store.write(
-                                candidate, serving.modelName(), version, metadataFor(published));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write version " + version, e);
-            }
+            ModelDirectory written = write(candidate, published);
             published.setSha256(ModelStore.sha256(written.modelFile()));
             published.setUri(written.path().toUri().toString());
             return published;
+        }
+    }
+
+    /**
+     * Writes the version; if its number was taken meanwhile (by a fenced instance that has not
+     * noticed yet), the next free number is used — the directory is never overwritten.
+     */
+    private ModelDirectory write(TrainedModel candidate, ModelVersion event) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return store.write(
+                        candidate, event.getModelName(), event.getVersion(), metadataFor(event));
+            } catch (FileAlreadyExistsException e) {
+                long next =
+                        Math.max(event.getVersion() + 1, store.nextVersion(event.getModelName()));
+                if (attempt == 3) {
+                    throw new UncheckedIOException(
+                            "versions keep being taken: " + e.getMessage(), e);
+                }
+                LOG.warn("Version {} exists already; writing {} instead", event.getVersion(), next);
+                event.setVersion(next);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write version " + event.getVersion(), e);
+            }
         }
     }
 
