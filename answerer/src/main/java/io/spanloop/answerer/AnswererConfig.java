@@ -1,6 +1,7 @@
 package io.spanloop.answerer;
 
 import io.spanloop.config.ConfigSources;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.qa.DeviceSpec;
 import io.spanloop.qa.EngineSettings;
 import io.spanloop.qa.QaModelOptions;
@@ -25,8 +26,8 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String ENV_PREFIX = "SPANLOOP_ANSWERER";
     public static final String STREAMS_PREFIX = "streams.";
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String REGISTRY_URL = "registry.url";
+    public static final String BOOTSTRAP_SERVERS = ServiceConfigs.BOOTSTRAP_SERVERS;
+    public static final String REGISTRY_URL = ServiceConfigs.REGISTRY_URL;
     public static final String APPLICATION_ID = "application.id";
     public static final String STATE_DIR = "state.dir";
     public static final String STREAM_THREADS = "stream.threads";
@@ -49,19 +50,7 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String MAX_QUESTION_CHARS = "question.max.question.chars";
 
     public static final ConfigDef DEFINITION =
-            new ConfigDef()
-                    .define(
-                            BOOTSTRAP_SERVERS,
-                            Type.STRING,
-                            "127.0.0.1:9092",
-                            Importance.HIGH,
-                            "Kafka brokers to connect to.")
-                    .define(
-                            REGISTRY_URL,
-                            Type.STRING,
-                            "http://127.0.0.1:8081/apis/registry/v3",
-                            Importance.HIGH,
-                            "Schema registry (Apicurio v3 API) for the Avro serdes.")
+            ServiceConfigs.withConnections()
                     .define(
                             APPLICATION_ID,
                             Type.STRING,

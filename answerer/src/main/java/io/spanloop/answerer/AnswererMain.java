@@ -1,7 +1,7 @@
 package io.spanloop.answerer;
 
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.qa.InvalidModelException;
-import java.nio.file.Path;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -16,7 +16,11 @@ public final class AnswererMain {
     public static void main(String[] args) throws InterruptedException {
         Answerer answerer;
         try {
-            answerer = Answerer.start(AnswererConfig.load(configFile(args), System.getenv()));
+            answerer =
+                    Answerer.start(
+                            AnswererConfig.load(
+                                    ServiceConfigs.configFile(args, AnswererConfig.ENV_PREFIX),
+                                    System.getenv()));
         } catch (ConfigException | InvalidModelException e) {
             System.err.println("answerer: " + e.getMessage());
             System.exit(2);
@@ -28,15 +32,5 @@ public final class AnswererMain {
         if (end == KafkaStreams.State.ERROR) {
             System.exit(1);
         }
-    }
-
-    static Path configFile(String[] args) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--config")) {
-                return Path.of(args[i + 1]);
-            }
-        }
-        String fromEnv = System.getenv(AnswererConfig.ENV_PREFIX + "_CONFIG");
-        return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
     }
 }

@@ -1,6 +1,7 @@
 package io.spanloop.labeler;
 
 import io.spanloop.config.ConfigSources;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.schemas.TopicNames;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,8 +23,8 @@ public final class LabelerConfig extends AbstractConfig {
 
     public static final String ENV_PREFIX = "SPANLOOP_LABELER";
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String REGISTRY_URL = "registry.url";
+    public static final String BOOTSTRAP_SERVERS = ServiceConfigs.BOOTSTRAP_SERVERS;
+    public static final String REGISTRY_URL = ServiceConfigs.REGISTRY_URL;
     public static final String APPLICATION_ID = "application.id";
     public static final String STATE_DIR = "state.dir";
     public static final String HTTP_HOST = "http.host";
@@ -36,19 +37,7 @@ public final class LabelerConfig extends AbstractConfig {
     public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
 
     public static final ConfigDef DEFINITION =
-            new ConfigDef()
-                    .define(
-                            BOOTSTRAP_SERVERS,
-                            Type.STRING,
-                            "127.0.0.1:9092",
-                            Importance.HIGH,
-                            "Kafka brokers to connect to.")
-                    .define(
-                            REGISTRY_URL,
-                            Type.STRING,
-                            "http://127.0.0.1:8081/apis/registry/v3",
-                            Importance.HIGH,
-                            "Schema registry (Apicurio v3 API) for the Avro serdes.")
+            ServiceConfigs.withConnections()
                     .define(
                             APPLICATION_ID,
                             Type.STRING,

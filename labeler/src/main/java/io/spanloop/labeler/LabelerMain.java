@@ -1,6 +1,6 @@
 package io.spanloop.labeler;
 
-import java.nio.file.Path;
+import io.spanloop.config.ServiceConfigs;
 import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -15,7 +15,11 @@ public final class LabelerMain {
     public static void main(String[] args) throws InterruptedException {
         Labeler labeler;
         try {
-            labeler = Labeler.start(LabelerConfig.load(configFile(args), System.getenv()));
+            labeler =
+                    Labeler.start(
+                            LabelerConfig.load(
+                                    ServiceConfigs.configFile(args, LabelerConfig.ENV_PREFIX),
+                                    System.getenv()));
         } catch (ConfigException e) {
             System.err.println("labeler: " + e.getMessage());
             System.exit(2);
@@ -31,15 +35,5 @@ public final class LabelerMain {
                                 },
                                 "labeler-shutdown"));
         stopped.await();
-    }
-
-    static Path configFile(String[] args) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--config")) {
-                return Path.of(args[i + 1]);
-            }
-        }
-        String fromEnv = System.getenv(LabelerConfig.ENV_PREFIX + "_CONFIG");
-        return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
     }
 }

@@ -1,6 +1,7 @@
 package io.spanloop.retrainer;
 
 import io.spanloop.config.ConfigSources;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.qa.DeviceSpec;
 import io.spanloop.schemas.TopicNames;
 import java.nio.file.Path;
@@ -21,8 +22,8 @@ public final class RetrainerConfig extends AbstractConfig {
 
     public static final String ENV_PREFIX = "SPANLOOP_RETRAINER";
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String REGISTRY_URL = "registry.url";
+    public static final String BOOTSTRAP_SERVERS = ServiceConfigs.BOOTSTRAP_SERVERS;
+    public static final String REGISTRY_URL = ServiceConfigs.REGISTRY_URL;
     public static final String TOPIC_FEEDBACK = "topic.feedback";
     public static final String TOPIC_MODEL_VERSIONS = "topic.model.versions";
     public static final String MODEL_STORE = "model.store";
@@ -46,19 +47,7 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String SEED_SQUAD_USE = "seed.squad.use";
 
     public static final ConfigDef DEFINITION =
-            new ConfigDef()
-                    .define(
-                            BOOTSTRAP_SERVERS,
-                            Type.STRING,
-                            "127.0.0.1:9092",
-                            Importance.HIGH,
-                            "Kafka brokers to connect to.")
-                    .define(
-                            REGISTRY_URL,
-                            Type.STRING,
-                            "http://127.0.0.1:8081/apis/registry/v3",
-                            Importance.HIGH,
-                            "Schema registry (Apicurio v3 API) for the Avro serdes.")
+            ServiceConfigs.withConnections()
                     .define(
                             TOPIC_FEEDBACK,
                             Type.STRING,

@@ -1,6 +1,6 @@
 package io.spanloop.retrainer;
 
-import java.nio.file.Path;
+import io.spanloop.config.ServiceConfigs;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
@@ -14,7 +14,11 @@ public final class RetrainerMain {
     public static void main(String[] args) throws InterruptedException {
         Retrainer retrainer;
         try {
-            retrainer = Retrainer.start(RetrainerConfig.load(configFile(args), System.getenv()));
+            retrainer =
+                    Retrainer.start(
+                            RetrainerConfig.load(
+                                    ServiceConfigs.configFile(args, RetrainerConfig.ENV_PREFIX),
+                                    System.getenv()));
         } catch (ConfigException | IllegalStateException e) {
             System.err.println("retrainer: " + e.getMessage());
             System.exit(2);
@@ -26,15 +30,5 @@ public final class RetrainerMain {
             retrainer.close();
             System.exit(1);
         }
-    }
-
-    static Path configFile(String[] args) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals("--config")) {
-                return Path.of(args[i + 1]);
-            }
-        }
-        String fromEnv = System.getenv(RetrainerConfig.ENV_PREFIX + "_CONFIG");
-        return fromEnv == null || fromEnv.isBlank() ? null : Path.of(fromEnv);
     }
 }

@@ -185,6 +185,17 @@ final class BenchReport {
                         base.predictor().nanos() / 1e9));
         facts.add(
                 fmt(
+                        "CPU time per answer, all threads of this JVM (less sensitive to other"
+                                + " load than wall time): forward-only %.2f ms, QaPredictor %.2f"
+                                + " ms, end to end %.2f ms (answerer, broker, clients, JIT, GC);"
+                                + " forward-only ÷ end to end = %.2f",
+                        base.forward().cpuMillisPerQuestion(),
+                        base.predictor().cpuMillisPerQuestion(),
+                        burst.cpu().jvmCpuSeconds() * 1e3 / burst.answered(),
+                        base.forward().cpuMillisPerQuestion()
+                                / (burst.cpu().jvmCpuSeconds() * 1e3 / burst.answered())));
+        facts.add(
+                fmt(
                         "stream thread(s) blocked on Kafka (`blocked-time-ns-total`): %.0f%% of"
                                 + " wall time",
                         100 * burst.nanosShare(StreamsCounters.BLOCKED_NS)));

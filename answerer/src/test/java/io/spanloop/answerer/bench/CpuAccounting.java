@@ -33,10 +33,11 @@ final class CpuAccounting {
      * CPU use over a phase.
      *
      * @param otherCpus CPUs used by processes other than this JVM and its children (NaN unknown)
+     * @param jvmCpuSeconds CPU time of this JVM's threads (NaN unknown)
      * @param text the summary for the report (empty when unknown)
      */
-    record Usage(double otherCpus, String text) {
-        static final Usage UNKNOWN = new Usage(Double.NaN, "");
+    record Usage(double otherCpus, double jvmCpuSeconds, String text) {
+        static final Usage UNKNOWN = new Usage(Double.NaN, Double.NaN, "");
 
         boolean disturbed() {
             return otherCpus > 0.2;
@@ -111,6 +112,19 @@ final class CpuAccounting {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
+    /** CPU seconds this JVM's threads used since {@code before} (NaN when unknown). */
+    double jvmCpuSecondsSince(CpuAccounting before) {
+        if (machineTotal < 0 || before.machineTotal < 0) {
+            return Double.NaN;
+        }
+        long ticks = 0;
+        for (Map.Entry<Long, Task> entry : threads.entrySet()) {
+            Task then = before.threads.get(entry.getKey());
+            ticks += entry.getValue().ticks() - (then == null ? 0 : then.ticks());
+        }
+        return ticks / TICKS_PER_SECOND;
+    }
+
     /** How busy the whole machine is over {@code millis} (0..1; negative when unknown). */
     static double machineBusy(long millis) throws InterruptedException {
         CpuAccounting before = snapshot();
@@ -171,6 +185,6 @@ final class CpuAccounting {
                             sorted.get(i).getKey(),
                             sorted.get(i).getValue() / TICKS_PER_SECOND / wallSeconds));
         }
-        return new Usage(others, text.toString());
+        return new Usage(others, jvm / TICKS_PER_SECOND, text.toString());
     }
 }

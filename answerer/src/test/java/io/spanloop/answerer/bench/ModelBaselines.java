@@ -18,8 +18,15 @@ import java.util.Locale;
  */
 final class ModelBaselines {
 
-    /** Questions answered in {@code nanos} of model time (best pass; {@code slowest} pass). */
-    record Throughput(int questions, long nanos, long slowestNanos) {
+    /**
+     * Questions answered in {@code nanos} of model time (best pass; {@code slowest} pass), and the
+     * least CPU time this JVM used for one pass.
+     */
+    record Throughput(int questions, long nanos, long slowestNanos, double cpuSeconds) {
+        double cpuMillisPerQuestion() {
+            return cpuSeconds * 1e3 / questions;
+        }
+
         double perSecond() {
             return questions / (nanos / 1e9);
         }
@@ -61,13 +68,16 @@ final class ModelBaselines {
             replay.run(replay.prepare(warmup, batchSize, maxWindows));
             long best = Long.MAX_VALUE;
             long slowest = 0;
+            double cpu = Double.MAX_VALUE;
             for (int round = 0; round < rounds; round++) {
+                CpuAccounting passStart = CpuAccounting.snapshot();
                 long nanos = replay.run(timed);
+                cpu = Math.min(cpu, CpuAccounting.snapshot().jvmCpuSecondsSince(passStart));
                 log("forward-only", questions.size(), nanos);
                 best = Math.min(best, nanos);
                 slowest = Math.max(slowest, nanos);
             }
-            forward = new Throughput(questions.size(), best, slowest);
+            forward = new Throughput(questions.size(), best, slowest, cpu);
             workload = ForwardReplay.describe(questions.size(), timed);
         }
         Throughput predictor;
@@ -76,13 +86,16 @@ final class ModelBaselines {
             answerAll(answerer, warmup, batchSize);
             long best = Long.MAX_VALUE;
             long slowest = 0;
+            double cpu = Double.MAX_VALUE;
             for (int round = 0; round < rounds; round++) {
+                CpuAccounting passStart = CpuAccounting.snapshot();
                 long nanos = answerAll(answerer, questions, batchSize);
+                cpu = Math.min(cpu, CpuAccounting.snapshot().jvmCpuSecondsSince(passStart));
                 log("QaPredictor", questions.size(), nanos);
                 best = Math.min(best, nanos);
                 slowest = Math.max(slowest, nanos);
             }
-            predictor = new Throughput(questions.size(), best, slowest);
+            predictor = new Throughput(questions.size(), best, slowest, cpu);
         }
         CpuAccounting.Usage cpu =
                 CpuAccounting.snapshot().since(cpuBefore, (System.nanoTime() - start) / 1e9, 3);
