@@ -2,6 +2,7 @@ package io.spanloop.answerer;
 
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
+import io.spanloop.schemas.TopicScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -12,7 +13,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -65,7 +65,7 @@ final class ModelVersionFollower implements AutoCloseable {
         }
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
         List<ModelVersion> published = new ArrayList<>();
-        while (!reached(end)) {
+        while (!TopicScan.reached(consumer, end)) {
             for (ConsumerRecord<String, ModelVersion> record :
                     consumer.poll(Duration.ofMillis(500))) {
                 ModelVersion event = record.value();
@@ -84,29 +84,12 @@ final class ModelVersionFollower implements AutoCloseable {
         }
     }
 
-    private boolean reached(Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
-            if (consumer.position(entry.getKey()) < entry.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private boolean assign() {
         if (assigned) {
             return true;
         }
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(10));
-        if (partitions == null || partitions.isEmpty()) {
-            return false;
-        }
-        List<TopicPartition> all =
-                partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        consumer.assign(all);
-        consumer.seekToBeginning(all);
-        assigned = true;
-        return true;
+        assigned = !TopicScan.fromStart(consumer, topic, Duration.ofSeconds(10)).isEmpty();
+        return assigned;
     }
 
     void start() {

@@ -2,6 +2,7 @@ package io.spanloop.retrainer;
 
 import io.spanloop.events.Correction;
 import io.spanloop.events.PartitionOffset;
+import io.spanloop.schemas.TopicScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -11,7 +12,6 @@ import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -72,7 +72,9 @@ final class LabelSnapshot {
     long newLabelCount(Map<Integer, Long> covered) {
         try (KafkaConsumer<String, Correction> consumer = consumer()) {
             long count = 0;
-            for (Map.Entry<TopicPartition, Long> end : endOffsets(consumer).entrySet()) {
+            List<TopicPartition> partitions =
+                    TopicScan.partitions(consumer, topic, Duration.ofSeconds(30));
+            for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(partitions).entrySet()) {
                 count +=
                         Math.max(
                                 0,
@@ -86,11 +88,10 @@ final class LabelSnapshot {
     /** Reads every label up to the current end offsets. */
     Labels read() {
         try (KafkaConsumer<String, Correction> consumer = consumer()) {
-            Map<TopicPartition, Long> end = endOffsets(consumer);
-            consumer.assign(end.keySet());
-            consumer.seekToBeginning(end.keySet());
+            Map<TopicPartition, Long> end =
+                    TopicScan.fromStart(consumer, topic, Duration.ofSeconds(30));
             Map<String, Label> latest = new LinkedHashMap<>();
-            while (!reached(consumer, end)) {
+            while (!TopicScan.reached(consumer, end)) {
                 for (ConsumerRecord<String, Correction> record :
                         consumer.poll(Duration.ofMillis(500))) {
                     TopicPartition partition =
@@ -111,25 +112,5 @@ final class LabelSnapshot {
             end.forEach((tp, offset) -> offsets.put(tp.partition(), offset));
             return new Labels(latest, offsets);
         }
-    }
-
-    private static boolean reached(
-            KafkaConsumer<String, Correction> consumer, Map<TopicPartition, Long> end) {
-        for (Map.Entry<TopicPartition, Long> entry : end.entrySet()) {
-            if (consumer.position(entry.getKey()) < entry.getValue()) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private Map<TopicPartition, Long> endOffsets(KafkaConsumer<String, Correction> consumer) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-        if (partitions == null || partitions.isEmpty()) {
-            return Map.of();
-        }
-        List<TopicPartition> all =
-                partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-        return consumer.endOffsets(all);
     }
 }

@@ -3,6 +3,7 @@ package io.spanloop.retrainer;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.PartitionOffset;
+import io.spanloop.schemas.TopicScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +13,6 @@ import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -35,16 +35,9 @@ record VersionHistory(List<ModelVersion> events) {
         List<ModelVersion> events = new ArrayList<>();
         try (KafkaConsumer<String, ModelVersion> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {
-            List<PartitionInfo> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30));
-            if (partitions == null || partitions.isEmpty()) {
-                return new VersionHistory(List.of());
-            }
-            List<TopicPartition> all =
-                    partitions.stream().map(p -> new TopicPartition(topic, p.partition())).toList();
-            Map<TopicPartition, Long> end = consumer.endOffsets(all);
-            consumer.assign(all);
-            consumer.seekToBeginning(all);
-            while (all.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
+            Map<TopicPartition, Long> end =
+                    TopicScan.fromStart(consumer, topic, Duration.ofSeconds(30));
+            while (!TopicScan.reached(consumer, end)) {
                 for (ConsumerRecord<String, ModelVersion> record :
                         consumer.poll(Duration.ofMillis(500))) {
                     if (record.value() != null && record.value().getModelName().equals(modelName)) {
