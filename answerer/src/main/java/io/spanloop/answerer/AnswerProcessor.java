@@ -4,6 +4,7 @@ import io.spanloop.events.Question;
 import io.spanloop.qa.QaInferenceException;
 import io.spanloop.qa.QaInput;
 import io.spanloop.qa.QaResult;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -58,7 +59,13 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                     context.taskId(),
                     buffer.size());
         }
-        context.schedule(settings.maxWait(), PunctuationType.WALL_CLOCK_TIME, now -> flushAll());
+        // check often; answer only batches whose oldest question waited the full max wait, so a
+        // punctuation that comes due during a long model call does not cut a filling batch short
+        Duration every = settings.maxWait().dividedBy(4);
+        context.schedule(
+                every.isZero() ? Duration.ofMillis(1) : every,
+                PunctuationType.WALL_CLOCK_TIME,
+                this::flushOverdue);
     }
 
     @Override
@@ -102,14 +109,16 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                         record.timestamp(),
                         partition,
                         offset,
-                        question));
+                        question,
+                        context.currentSystemTimeMs()));
         while (buffer.size() >= settings.maxSize()) {
             answerBatch(buffer.peek(settings.maxSize()));
         }
     }
 
-    private void flushAll() {
-        while (!buffer.isEmpty()) {
+    private void flushOverdue(long now) {
+        while (!buffer.isEmpty()
+                && now - buffer.oldestArrivedMs() >= settings.maxWait().toMillis()) {
             answerBatch(buffer.peek(settings.maxSize()));
         }
     }

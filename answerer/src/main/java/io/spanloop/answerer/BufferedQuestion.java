@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 
 /**
  * A valid question waiting for its batch, with what is needed to answer it or dead-letter it after
- * a restart: the original key and value bytes, timestamp and source position.
+ * a restart: the original key and value bytes, timestamp and source position. {@code arrivedMs}
+ * (stream system time of arrival on this instance) is not stored: restored questions count as long
+ * overdue.
  */
 record BufferedQuestion(
         long sequence,
@@ -14,7 +16,8 @@ record BufferedQuestion(
         long timestamp,
         int partition,
         long offset,
-        Question question) {
+        Question question,
+        long arrivedMs) {
 
     /** The stored form (the question is parsed again from {@code value} on restore). */
     byte[] encode() {
@@ -44,6 +47,6 @@ record BufferedQuestion(
         byte[] value = new byte[buffer.getInt()];
         buffer.get(value);
         return new BufferedQuestion(
-                sequence, key, value, timestamp, partition, offset, parser.parse(value));
+                sequence, key, value, timestamp, partition, offset, parser.parse(value), 0L);
     }
 }

@@ -52,6 +52,11 @@ final class QuestionBuffer {
         return pending.isEmpty();
     }
 
+    /** When the oldest buffered question arrived (stream system time, ms). */
+    long oldestArrivedMs() {
+        return pending.getFirst().arrivedMs();
+    }
+
     /** The oldest {@code max} questions, left in the buffer. */
     List<BufferedQuestion> peek(int max) {
         List<BufferedQuestion> batch = new ArrayList<>(Math.min(max, pending.size()));

@@ -154,6 +154,24 @@ class AnswererTopologyTest {
     }
 
     @Test
+    void shouldNotCutABatchShortBeforeItsOldestQuestionWaitedTheMaxWait() {
+        // Given: a question arrives, then punctuations come due before the max wait is over
+        questions.pipeInput("early", Questions.question("early", "what?", "paris is a city"));
+        driver.advanceWallClockTime(MAX_WAIT.dividedBy(2));
+        // Then: still buffered, so later questions can join its batch
+        assertThat(answers.isEmpty()).isTrue();
+        questions.pipeInput("later", Questions.question("later", "what?", "rome is a city"));
+        // When: the oldest has waited the full max wait
+        driver.advanceWallClockTime(MAX_WAIT.dividedBy(2));
+        // Then: both answered in one model call
+        assertThat(answers.readValuesToList())
+                .extracting(Answer::getQuestionId, Answer::getBatchSize)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("early", 2),
+                        org.assertj.core.groups.Tuple.tuple("later", 2));
+    }
+
+    @Test
     void shouldKeepUnansweredQuestionsInTheChangeloggedBuffer() {
         Questions.mixed("buffered", 2).forEach(q -> questions.pipeInput(q.getId(), q));
         assertThat(driver.getKeyValueStore(AnswererTopology.BUFFER_STORE).approximateNumEntries())
