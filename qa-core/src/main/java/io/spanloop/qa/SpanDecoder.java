@@ -1,6 +1,7 @@
 package io.spanloop.qa;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -70,18 +71,33 @@ final class SpanDecoder {
         }
     }
 
-    /** The n-best context positions of the window by logit. */
+    /**
+     * The n-best context positions of the window by logit, best first (ties: earlier position
+     * first). A partial insertion selection: this runs for every window of every question.
+     */
     private int[] topPositions(float[] values, Window window, boolean startPositions) {
-        List<Integer> positions = new ArrayList<>();
+        int[] top = new int[Math.min(options.nBest(), window.contextLength())];
+        if (top.length == 0) {
+            return top;
+        }
+        int count = 0;
         for (int p = window.contextOffset();
                 p < window.contextOffset() + window.contextLength();
                 p++) {
-            if (!startPositions || window.maxContext()[p - window.contextOffset()]) {
-                positions.add(p);
+            if (startPositions && !window.maxContext()[p - window.contextOffset()]) {
+                continue;
             }
+            if (count == top.length && values[p] <= values[top[count - 1]]) {
+                continue;
+            }
+            int i = count < top.length ? count++ : count - 1;
+            while (i > 0 && values[top[i - 1]] < values[p]) {
+                top[i] = top[i - 1];
+                i--;
+            }
+            top[i] = p;
         }
-        positions.sort((a, b) -> Float.compare(values[b], values[a]));
-        return positions.stream().limit(options.nBest()).mapToInt(Integer::intValue).toArray();
+        return count == top.length ? top : Arrays.copyOf(top, count);
     }
 
     private QaResult result(String context, List<Candidate> nBest, double nullLogit) {

@@ -90,7 +90,8 @@ public final class AnswererBenchmark {
                             warmup,
                             questions,
                             options.batchSize(),
-                            options.baselineRounds());
+                            options.baselineRounds(),
+                            options.streamThreads());
             log(
                     "forward-only %.0f answers/s, QaPredictor %.0f answers/s",
                     baselines.forward().perSecond(), baselines.predictor().perSecond());

@@ -91,7 +91,8 @@ final class BenchReport {
                 fmt(
                         "%s; %d cores; Java %s; device %s; PyTorch intra-op threads %s,"
                                 + " inter-op %s (same for every row); model-only baselines fastest of %d"
-                                + " passes, before the broker started. Model: max_seq_length %d,"
+                                + " passes with %d predictor thread(s) (as many as stream threads),"
+                                + " before the broker started. Model: max_seq_length %d,"
                                 + " stride %d. Answerer: batch.max.size=%d, batch.max.wait.ms=%d,"
                                 + " commit.interval.ms=%d, stream.threads=%d, %d partition(s),"
                                 + " exactly_once_v2. Broker in the same JVM, registry in a child"
@@ -103,6 +104,7 @@ final class BenchReport {
                         o.intraOpThreads() == 0 ? "default" : o.intraOpThreads(),
                         o.interOpThreads() == 0 ? "default" : o.interOpThreads(),
                         o.baselineRounds(),
+                        o.streamThreads(),
                         run.model().config().maxSeqLength(),
                         run.model().config().stride(),
                         o.batchSize(),

@@ -128,19 +128,15 @@ final class ForwardReplay implements AutoCloseable {
         return new Workload(questions, windows, padded, real);
     }
 
-    /** Runs every batch once; returns the nanoseconds spent in the model calls. */
-    long run(List<PaddedBatch> batches) {
-        long total = 0;
+    /** Runs batches {@code [from, to)} once, with a predictor of the calling thread. */
+    void run(List<PaddedBatch> batches, int from, int to) {
         try (Predictor<PaddedBatch, Integer> predictor = model.newPredictor(new Translator())) {
-            for (PaddedBatch batch : batches) {
-                long start = System.nanoTime();
+            for (PaddedBatch batch : batches.subList(from, to)) {
                 predictor.predict(batch);
-                total += System.nanoTime() - start;
             }
         } catch (TranslateException e) {
             throw new IllegalStateException("forward pass failed: " + e, e);
         }
-        return total;
     }
 
     /** {ids, types} of each window of one question. */

@@ -6,15 +6,20 @@ import io.spanloop.qa.QaInput;
 import io.spanloop.qa.QaModelOptions;
 import io.spanloop.qa.QaPredictor;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The two model-only baselines, at the answerer's batch size and on the calling thread: the pure
- * forward pass ({@link ForwardReplay}) and {@code QaPredictor.answer} (tokenisation, windows,
- * forward pass, span decoding: the call the answerer makes per batch). Each is the fastest of
- * {@code rounds} passes over all questions after a warm-up, so the ratio is never flattered by a
- * slow baseline.
+ * The two model-only baselines, at the answerer's batch size and parallelism: the pure forward pass
+ * ({@link ForwardReplay}) and {@code QaPredictor.answer} (tokenisation, windows, forward pass, span
+ * decoding: the call the answerer makes per batch). Each is the fastest of {@code rounds} passes
+ * over all questions after a warm-up, so the ratio is never flattered by a slow baseline.
  */
 final class ModelBaselines {
 
@@ -49,75 +54,169 @@ final class ModelBaselines {
 
     private ModelBaselines() {}
 
+    /**
+     * Measures both baselines with {@code parallelism} threads (the answerer's stream threads),
+     * each with its own predictor and its share of the batches, as the answerer's tasks would.
+     */
     static Result measure(
             ModelDirectory directory,
             QaModelOptions options,
             List<QaInput> warmup,
             List<QaInput> questions,
             int batchSize,
-            int rounds)
-            throws IOException {
+            int rounds,
+            int parallelism)
+            throws IOException, InterruptedException {
         CpuAccounting cpuBefore = CpuAccounting.snapshot();
         long start = System.nanoTime();
-        Throughput forward;
-        ForwardReplay.Workload workload;
-        try (ForwardReplay replay = ForwardReplay.load(directory, options)) {
-            int maxWindows = options.maxWindowsPerForward();
-            List<ForwardReplay.PaddedBatch> timed =
-                    replay.prepare(questions, batchSize, maxWindows);
-            replay.run(replay.prepare(warmup, batchSize, maxWindows));
-            long best = Long.MAX_VALUE;
-            long slowest = 0;
-            double cpu = Double.MAX_VALUE;
-            for (int round = 0; round < rounds; round++) {
-                CpuAccounting passStart = CpuAccounting.snapshot();
-                long nanos = replay.run(timed);
-                cpu = Math.min(cpu, CpuAccounting.snapshot().jvmCpuSecondsSince(passStart));
-                log("forward-only", questions.size(), nanos);
-                best = Math.min(best, nanos);
-                slowest = Math.max(slowest, nanos);
+        ExecutorService workers = Executors.newFixedThreadPool(parallelism);
+        try {
+            Throughput forward;
+            ForwardReplay.Workload workload;
+            try (ForwardReplay replay = ForwardReplay.load(directory, options)) {
+                int maxWindows = options.maxWindowsPerForward();
+                List<ForwardReplay.PaddedBatch> timed =
+                        replay.prepare(questions, batchSize, maxWindows);
+                List<ForwardReplay.PaddedBatch> warm =
+                        replay.prepare(warmup, batchSize, maxWindows);
+                pass(workers, parallelism, warm.size(), (from, to) -> replay.run(warm, from, to));
+                forward =
+                        best(
+                                "forward-only",
+                                questions.size(),
+                                rounds,
+                                () ->
+                                        pass(
+                                                workers,
+                                                parallelism,
+                                                timed.size(),
+                                                (from, to) -> replay.run(timed, from, to)));
+                workload = ForwardReplay.describe(questions.size(), timed);
             }
-            forward = new Throughput(questions.size(), best, slowest, cpu);
-            workload = ForwardReplay.describe(questions.size(), timed);
-        }
-        Throughput predictor;
-        try (DjlQaModel model = DjlQaModel.load(directory, options);
-                QaPredictor answerer = model.newPredictor()) {
-            answerAll(answerer, warmup, batchSize);
-            long best = Long.MAX_VALUE;
-            long slowest = 0;
-            double cpu = Double.MAX_VALUE;
-            for (int round = 0; round < rounds; round++) {
-                CpuAccounting passStart = CpuAccounting.snapshot();
-                long nanos = answerAll(answerer, questions, batchSize);
-                cpu = Math.min(cpu, CpuAccounting.snapshot().jvmCpuSecondsSince(passStart));
-                log("QaPredictor", questions.size(), nanos);
-                best = Math.min(best, nanos);
-                slowest = Math.max(slowest, nanos);
+            Throughput predictor;
+            try (DjlQaModel model = DjlQaModel.load(directory, options)) {
+                List<QaPredictor> predictors = new ArrayList<>();
+                try {
+                    for (int i = 0; i < parallelism; i++) {
+                        predictors.add(model.newPredictor());
+                    }
+                    List<List<QaInput>> warmBatches = batches(warmup, batchSize);
+                    List<List<QaInput>> timedBatches = batches(questions, batchSize);
+                    pass(
+                            workers,
+                            parallelism,
+                            warmBatches.size(),
+                            (worker, from, to) ->
+                                    answer(predictors.get(worker), warmBatches, from, to));
+                    predictor =
+                            best(
+                                    "QaPredictor",
+                                    questions.size(),
+                                    rounds,
+                                    () ->
+                                            pass(
+                                                    workers,
+                                                    parallelism,
+                                                    timedBatches.size(),
+                                                    (worker, from, to) ->
+                                                            answer(
+                                                                    predictors.get(worker),
+                                                                    timedBatches,
+                                                                    from,
+                                                                    to)));
+                } finally {
+                    predictors.forEach(QaPredictor::close);
+                }
             }
-            predictor = new Throughput(questions.size(), best, slowest, cpu);
+            CpuAccounting.Usage cpu =
+                    CpuAccounting.snapshot().since(cpuBefore, (System.nanoTime() - start) / 1e9, 3);
+            return new Result(forward, predictor, workload, cpu);
+        } finally {
+            workers.shutdownNow();
+            workers.awaitTermination(60, TimeUnit.SECONDS);
         }
-        CpuAccounting.Usage cpu =
-                CpuAccounting.snapshot().since(cpuBefore, (System.nanoTime() - start) / 1e9, 3);
-        return new Result(forward, predictor, workload, cpu);
     }
 
-    private static void log(String what, int questions, long nanos) {
-        System.out.printf(
-                Locale.ROOT,
-                "[bench]   %s pass: %.0f answers/s%n",
-                what,
-                questions / (nanos / 1e9));
+    /** A share of the batches, {@code [from, to)}, run by worker {@code worker}. */
+    private interface Share {
+        void run(int worker, int from, int to);
     }
 
-    private static long answerAll(QaPredictor predictor, List<QaInput> inputs, int batchSize) {
-        long total = 0;
+    /** A share that does not care which worker runs it. */
+    private interface AnyShare extends Share {
+        void run(int from, int to);
+
+        @Override
+        default void run(int worker, int from, int to) {
+            run(from, to);
+        }
+    }
+
+    private interface Pass {
+        long run() throws InterruptedException;
+    }
+
+    private static Throughput best(String what, int questions, int rounds, Pass pass)
+            throws InterruptedException {
+        long best = Long.MAX_VALUE;
+        long slowest = 0;
+        double cpu = Double.MAX_VALUE;
+        for (int round = 0; round < rounds; round++) {
+            CpuAccounting passStart = CpuAccounting.snapshot();
+            long nanos = pass.run();
+            cpu = Math.min(cpu, CpuAccounting.snapshot().jvmCpuSecondsSince(passStart));
+            System.out.printf(
+                    Locale.ROOT,
+                    "[bench]   %s pass: %.0f answers/s%n",
+                    what,
+                    questions / (nanos / 1e9));
+            best = Math.min(best, nanos);
+            slowest = Math.max(slowest, nanos);
+        }
+        return new Throughput(questions, best, slowest, cpu);
+    }
+
+    /**
+     * Splits {@code count} batches into {@code parallelism} contiguous shares, runs them at once
+     * and returns the wall time until the last one finished.
+     */
+    private static long pass(ExecutorService workers, int parallelism, int count, AnyShare share)
+            throws InterruptedException {
+        return pass(workers, parallelism, count, (Share) share);
+    }
+
+    private static long pass(ExecutorService workers, int parallelism, int count, Share share)
+            throws InterruptedException {
+        List<Future<?>> running = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int worker = 0; worker < parallelism; worker++) {
+            int id = worker;
+            int from = (int) ((long) count * worker / parallelism);
+            int to = (int) ((long) count * (worker + 1) / parallelism);
+            running.add(workers.submit(() -> share.run(id, from, to)));
+        }
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a model-only pass failed", e.getCause());
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static List<List<QaInput>> batches(List<QaInput> inputs, int batchSize) {
+        List<List<QaInput>> batches = new ArrayList<>();
         for (int from = 0; from < inputs.size(); from += batchSize) {
-            List<QaInput> batch = inputs.subList(from, Math.min(from + batchSize, inputs.size()));
-            long start = System.nanoTime();
-            predictor.answer(batch);
-            total += System.nanoTime() - start;
+            batches.add(inputs.subList(from, Math.min(from + batchSize, inputs.size())));
         }
-        return total;
+        return batches;
+    }
+
+    private static void answer(
+            QaPredictor predictor, List<List<QaInput>> batches, int from, int to) {
+        for (List<QaInput> batch : batches.subList(from, to)) {
+            predictor.answer(batch);
+        }
     }
 }
