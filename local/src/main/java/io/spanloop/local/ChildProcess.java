@@ -2,6 +2,9 @@ package io.spanloop.local;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +22,13 @@ final class ChildProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final long logStart;
 
-    private ChildProcess(String name, Process process, Path log) {
+    private ChildProcess(String name, Process process, Path log, long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /** Runs {@code java [jvmArgs] mainOrJar...} with this JVM's classpath. */
@@ -37,8 +42,9 @@ final class ChildProcess implements AutoCloseable {
         builder.redirectErrorStream(true);
         try {
             Files.createDirectories(log.getParent());
+            long logStart = Files.exists(log) ? Files.size(log) : 0;
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            return new ChildProcess(name, builder.start(), log);
+            return new ChildProcess(name, builder.start(), log, logStart);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -79,6 +85,17 @@ final class ChildProcess implements AutoCloseable {
         if (process.exitValue() != 0) {
             throw new IllegalStateException(
                     name + " failed with code " + process.exitValue() + "; see " + log);
+        }
+    }
+
+    /** Whether this run of the child (not an earlier one in the same log) printed {@code text}. */
+    boolean logged(String text) {
+        try (var channel = FileChannel.open(log)) {
+            channel.position(logStart);
+            byte[] bytes = Channels.newInputStream(channel).readAllBytes();
+            return new String(bytes, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 

@@ -74,7 +74,9 @@ final class LocalStack implements AutoCloseable {
         labeler.awaitReady(
                 () -> Ports.accepts("127.0.0.1:" + options.labelerPort()), Duration.ofSeconds(90));
         say("Starting the retrainer ...");
-        running.push(startRetrainer(model));
+        ChildProcess retrainer = startRetrainer(model);
+        running.push(retrainer);
+        retrainer.awaitReady(() -> retrainer.logged("Retrainer for"), Duration.ofSeconds(120));
     }
 
     /**

@@ -52,6 +52,7 @@ class LocalRunIT {
             // every service (the retrainer too) is still up after the demo
             stack.checkAlive();
             assertThat(data.resolve("logs/retrainer.log")).content().contains("Retrainer for");
+            assertThat(data.resolve("logs/answerer.log")).content().contains("Answerer started");
         }
         // Then: it formatted Kafka, kept the registry database and installed the model
         assertThat(data.resolve("kafka/logs/meta.properties")).exists();

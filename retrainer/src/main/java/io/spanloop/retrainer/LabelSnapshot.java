@@ -22,7 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * question id, so it is itself the label store). The end offsets name exactly what a model version
  * was trained on, and what is "new" for the next one.
  */
-final class LabelSnapshot {
+final class LabelSnapshot implements AutoCloseable {
 
     /** A correction with its position in the feedback topic. */
     record Label(Correction correction, int partition, long offset) {}
@@ -52,6 +52,8 @@ final class LabelSnapshot {
     private final String bootstrapServers;
     private final String topic;
     private final Deserializer<Correction> deserializer;
+    // asked every few seconds by the trigger check: one consumer for the retrainer's life
+    private KafkaConsumer<String, Correction> counter;
 
     LabelSnapshot(String bootstrapServers, String topic, Deserializer<Correction> deserializer) {
         this.bootstrapServers = bootstrapServers;
@@ -70,19 +72,18 @@ final class LabelSnapshot {
 
     /** Corrections written after {@code covered}, counted from offsets (no records read). */
     long newLabelCount(Map<Integer, Long> covered) {
-        try (KafkaConsumer<String, Correction> consumer = consumer()) {
-            long count = 0;
-            List<TopicPartition> partitions =
-                    TopicScan.partitions(consumer, topic, Duration.ofSeconds(30));
-            for (Map.Entry<TopicPartition, Long> end : consumer.endOffsets(partitions).entrySet()) {
-                count +=
-                        Math.max(
-                                0,
-                                end.getValue()
-                                        - covered.getOrDefault(end.getKey().partition(), 0L));
-            }
-            return count;
+        if (counter == null) {
+            counter = consumer();
         }
+        List<TopicPartition> partitions =
+                TopicScan.partitions(counter, topic, Duration.ofSeconds(30));
+        long count = 0;
+        for (Map.Entry<TopicPartition, Long> end : counter.endOffsets(partitions).entrySet()) {
+            count +=
+                    Math.max(
+                            0, end.getValue() - covered.getOrDefault(end.getKey().partition(), 0L));
+        }
+        return count;
     }
 
     /** Reads every label up to the current end offsets. */
@@ -111,6 +112,13 @@ final class LabelSnapshot {
             Map<Integer, Long> offsets = new HashMap<>();
             end.forEach((tp, offset) -> offsets.put(tp.partition(), offset));
             return new Labels(latest, offsets);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (counter != null) {
+            counter.close(Duration.ofSeconds(5));
         }
     }
 }

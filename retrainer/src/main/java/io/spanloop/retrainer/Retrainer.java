@@ -230,6 +230,7 @@ public final class Retrainer implements AutoCloseable {
             LOG.error("Retrainer failed", e);
             failure = e;
         } finally {
+            snapshot.close();
             stopped.countDown();
         }
     }

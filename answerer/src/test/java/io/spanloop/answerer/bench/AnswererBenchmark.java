@@ -81,8 +81,9 @@ public final class AnswererBenchmark {
             AnswererConfig modelOnly = new AnswererConfig(modelSettings(options, model));
             modelOnly.engineSettings().apply();
             log(
-                    "model-only baselines (no broker yet): %s, %d questions, batch %d",
-                    model.path(), questions.size(), options.batchSize());
+                    "model-only baselines (no broker yet): %s, %d questions, batch %d,"
+                            + " %d thread(s)",
+                    model.path(), questions.size(), options.batchSize(), options.streamThreads());
             ModelBaselines.Result baselines =
                     ModelBaselines.measure(
                             model,
