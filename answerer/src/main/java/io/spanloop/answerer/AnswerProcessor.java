@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -32,6 +33,9 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
     private final QuestionParser parser;
     private final QuestionValidator validator;
     private final String questionsTopic;
+    // wall clock of arrivals; Streams' currentSystemTimeMs() is cached per poll loop iteration,
+    // which stamps records processed after a long model call as already overdue
+    private final LongSupplier clock;
 
     private ProcessorContext<Object, Object> context;
     private QuestionBuffer buffer;
@@ -40,12 +44,14 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
             BatchSettings settings,
             ModelSlot models,
             QuestionParser parser,
-            String questionsTopic) {
+            String questionsTopic,
+            LongSupplier clock) {
         this.settings = settings;
         this.models = models;
         this.parser = parser;
         this.validator = new QuestionValidator(settings);
         this.questionsTopic = questionsTopic;
+        this.clock = clock;
     }
 
     @Override
@@ -110,7 +116,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                         partition,
                         offset,
                         question,
-                        context.currentSystemTimeMs()));
+                        clock.getAsLong()));
         while (buffer.size() >= settings.maxSize()) {
             answerBatch(buffer.peek(settings.maxSize()));
         }

@@ -2,6 +2,7 @@ package io.spanloop.answerer;
 
 import io.spanloop.schemas.Topics;
 import java.util.Properties;
+import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -23,6 +24,12 @@ public final class AnswererTopology {
      * dead-lettered byte for byte.
      */
     public static Topology buildTopology(BatchSettings settings, Topics topics, ModelSlot models) {
+        return buildTopology(settings, topics, models, System::currentTimeMillis);
+    }
+
+    /** As above, with the wall clock that stamps arrivals (tests pass the driver's mock time). */
+    public static Topology buildTopology(
+            BatchSettings settings, Topics topics, ModelSlot models, LongSupplier clock) {
         Topology topology = new Topology();
         topology.addSource(
                 SOURCE,
@@ -39,9 +46,11 @@ public final class AnswererTopology {
                                 new QuestionParser(
                                         topics.questions().valueSerde().deserializer(),
                                         questionsTopic),
-                                questionsTopic),
+                                questionsTopic,
+                                clock),
                 SOURCE);
-        // cached: questions answered within one commit interval never reach the changelog
+        // cached: questions answered within one commit interval are never written to the
+        // changelog (their deletes still are, as tombstones)
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                                 Stores.inMemoryKeyValueStore(BUFFER_STORE),

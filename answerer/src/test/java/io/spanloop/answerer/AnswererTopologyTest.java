@@ -41,6 +41,8 @@ class AnswererTopologyTest {
     private static SchemaRegistryProcess registry;
     private static Topics topics;
 
+    private final java.util.concurrent.atomic.AtomicLong clock =
+            new java.util.concurrent.atomic.AtomicLong();
     private ModelSlot models;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Question> questions;
@@ -74,9 +76,12 @@ class AnswererTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        clock.set(0);
         driver =
                 new TopologyTestDriver(
-                        AnswererTopology.buildTopology(settings, topics, models), props);
+                        AnswererTopology.buildTopology(settings, topics, models, clock::get),
+                        props,
+                        java.time.Instant.ofEpochMilli(0));
         questions =
                 driver.createInputTopic(
                         topics.questions().name(),
@@ -97,6 +102,12 @@ class AnswererTopologyTest {
                         topics.questionsDlq().name(),
                         Serdes.ByteArray().deserializer(),
                         Serdes.ByteArray().deserializer());
+    }
+
+    /** Moves the driver's wall clock and the arrival clock together. */
+    private void advance(Duration duration) {
+        clock.addAndGet(duration.toMillis());
+        driver.advanceWallClockTime(duration);
     }
 
     @AfterEach
@@ -142,7 +153,7 @@ class AnswererTopologyTest {
         batch.forEach(q -> questions.pipeInput(q.getId(), q));
         assertThat(answers.isEmpty()).isTrue();
         // When
-        driver.advanceWallClockTime(MAX_WAIT);
+        advance(MAX_WAIT);
         // Then
         List<Answer> out = answers.readValuesToList();
         assertThat(out)
@@ -157,12 +168,12 @@ class AnswererTopologyTest {
     void shouldNotCutABatchShortBeforeItsOldestQuestionWaitedTheMaxWait() {
         // Given: a question arrives, then punctuations come due before the max wait is over
         questions.pipeInput("early", Questions.question("early", "what?", "paris is a city"));
-        driver.advanceWallClockTime(MAX_WAIT.dividedBy(2));
+        advance(MAX_WAIT.dividedBy(2));
         // Then: still buffered, so later questions can join its batch
         assertThat(answers.isEmpty()).isTrue();
         questions.pipeInput("later", Questions.question("later", "what?", "rome is a city"));
         // When: the oldest has waited the full max wait
-        driver.advanceWallClockTime(MAX_WAIT.dividedBy(2));
+        advance(MAX_WAIT.dividedBy(2));
         // Then: both answered in one model call
         assertThat(answers.readValuesToList())
                 .extracting(Answer::getQuestionId, Answer::getBatchSize)
@@ -207,7 +218,7 @@ class AnswererTopologyTest {
         questions.pipeInput("e4", Questions.question("", "what?", "context"));
         questions.pipeInput("e5", Questions.question("e5", "w".repeat(201), "context"));
         // When
-        driver.advanceWallClockTime(MAX_WAIT);
+        advance(MAX_WAIT);
         // Then
         List<String> reasons =
                 deadLetters.readRecordsToList().stream()
@@ -228,7 +239,7 @@ class AnswererTopologyTest {
         rawQuestions.pipeInput((byte[]) null, new byte[] {0, 0, 0, 0, 42, 1});
         Question good = Questions.question("good", "what city?", "paris is a city");
         questions.pipeInput(good.getId(), good);
-        driver.advanceWallClockTime(MAX_WAIT);
+        advance(MAX_WAIT);
         assertThat(deadLetters.readRecordsToList()).hasSize(1);
         assertThat(answers.readValuesToList())
                 .extracting(Answer::getQuestionId)

@@ -179,11 +179,13 @@ final class BenchReport {
                         burst.batches(), burst.meanBatchSize(), o.batchSize()));
         facts.add(
                 fmt(
-                        "inside `QaPredictor.answer`: %.0f%% of the burst's wall time (%.1f s of"
-                                + " %.1f s); the same calls alone, in the baseline, took %.1f s",
-                        100 * burst.modelShare(),
-                        burst.modelMicros() / 1e6,
+                        "inside `QaPredictor.answer`: %.0f%% of each stream thread's wall time"
+                                + " (%.1f s of %.1f s per thread); the model-only baseline"
+                                + " answered the same questions in batches of %d in %.1f s",
+                        100 * burst.modelShare() / o.streamThreads(),
+                        burst.modelMicros() / 1e6 / o.streamThreads(),
                         burst.wallSeconds(),
+                        o.batchSize(),
                         base.predictor().nanos() / 1e9));
         facts.add(
                 fmt(

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The two model-only baselines, at the answerer's batch size and parallelism: the pure forward pass
@@ -69,7 +70,12 @@ final class ModelBaselines {
             throws IOException, InterruptedException {
         CpuAccounting cpuBefore = CpuAccounting.snapshot();
         long start = System.nanoTime();
-        ExecutorService workers = Executors.newFixedThreadPool(parallelism);
+        AtomicInteger threads = new AtomicInteger();
+        // named, so that the CPU report tells them (and their PyTorch workers) apart
+        ExecutorService workers =
+                Executors.newFixedThreadPool(
+                        parallelism,
+                        r -> new Thread(r, "bench-model-" + threads.incrementAndGet()));
         try {
             Throughput forward;
             ForwardReplay.Workload workload;
