@@ -10,7 +10,7 @@ traced, so dropout works when the model is fine-tuned.
 
 Needs only PyTorch (Debian: python3-torch). Deterministic for a given seed.
 
-    python3 make_tiny_model.py OUT_DIR [--seed 7] [--hidden 64] [--layers 2]
+    python3 make_tiny_model.py OUT_DIR [--seed 7] [--hidden 64] [--layers 2] [--words FILE]
 """
 import argparse
 import json
@@ -43,11 +43,12 @@ now like over between both few own same too quantity answer question context tex
 """.split()
 
 
-def build_vocab():
+def build_vocab(extra_words=()):
     chars = list(string.ascii_lowercase + string.digits + string.punctuation)
     words = sorted(set(CORPUS))
     vocab = list(SPECIAL_TOKENS)
-    for token in chars + ["##" + c for c in string.ascii_lowercase + string.digits] + words:
+    pieces = ["##" + c for c in string.ascii_lowercase + string.digits]
+    for token in chars + pieces + words + list(extra_words):
         if token not in vocab:
             vocab.append(token)
     return {token: i for i, token in enumerate(vocab)}
@@ -256,10 +257,18 @@ def main():
     parser.add_argument("--max-seq-length", type=int, default=128)
     parser.add_argument("--stride", type=int, default=32)
     parser.add_argument("--model-name", default="tiny-bert-qa")
+    parser.add_argument(
+        "--words",
+        help="file with extra vocabulary entries, one per line (words, or ##pieces)",
+    )
     args = parser.parse_args()
 
     torch.manual_seed(args.seed)
-    vocab = build_vocab()
+    extra = []
+    if args.words:
+        with open(args.words, encoding="utf-8") as f:
+            extra = [line.strip().lower() for line in f if line.strip()]
+    vocab = build_vocab(extra)
     model = BertForQuestionAnswering(
         len(vocab), args.hidden, args.layers, args.heads, args.intermediate,
         args.max_positions, dropout=0.1,

@@ -5,6 +5,10 @@ import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Question;
 import io.spanloop.events.ScoredSpan;
+import io.spanloop.local.demo.DemoDomain;
+import io.spanloop.local.demo.DemoQuestion;
+import io.spanloop.local.demo.FactType;
+import io.spanloop.qa.TrainingExample;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.TopicNames;
 import java.time.Duration;
@@ -26,11 +30,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Asks the running system a few questions with plain Kafka clients and prints the answers. */
 final class Demo {
 
-    private static final String[][] QUESTIONS = {
-        {"What is the capital of France?", "The capital of France is Paris, on the river Seine."},
-        {"Who wrote the book?", "The book 📖 was written by a famous author in 1851 in london."},
-        {"Where is Tokyo?", "東京 (Tokyo) is the capital city of Japan, a country in the east."},
-    };
+    /** Two facts the base model was pre-trained on, two it never saw. */
+    private static final List<FactType> FACTS =
+            List.of(
+                    FactType.FOUNDER,
+                    FactType.POPULATION,
+                    FactType.PRODUCT,
+                    FactType.FESTIVAL_MONTH);
 
     private Demo() {}
 
@@ -39,14 +45,27 @@ final class Demo {
         AvroSerdes serdes = AvroSerdes.forRegistry(options.registryUrl());
         String run = Long.toString(System.currentTimeMillis(), 36);
         Map<String, Question> asked = new LinkedHashMap<>();
-        for (int i = 0; i < QUESTIONS.length; i++) {
-            String id = "demo-" + run + "-" + i;
+        Map<String, String> expected = new HashMap<>();
+        for (DemoQuestion question :
+                DemoDomain.questions(
+                        DemoDomain.towns(1, System.currentTimeMillis(), false),
+                        FACTS,
+                        false,
+                        1,
+                        "demo-" + run + "-")) {
+            TrainingExample example = question.example();
+            expected.put(
+                    example.id(),
+                    example.answerText()
+                            + (question.fact().knownToBase()
+                                    ? " (a fact the base model knows)"
+                                    : " (a fact the base model never saw)"));
             asked.put(
-                    id,
+                    example.id(),
                     Question.newBuilder()
-                            .setId(id)
-                            .setQuestion(QUESTIONS[i][0])
-                            .setContext(QUESTIONS[i][1])
+                            .setId(example.id())
+                            .setQuestion(example.question())
+                            .setContext(example.context())
                             .setSubmittedAt(Instant.now())
                             .build());
         }
@@ -80,7 +99,7 @@ final class Demo {
                         consumer.poll(Duration.ofMillis(500))) {
                     if (asked.containsKey(record.key())) {
                         answers.put(record.key(), record.value());
-                        print(record.value());
+                        print(record.value(), expected.get(record.key()));
                     }
                 }
             }
@@ -99,7 +118,7 @@ final class Demo {
         return answers;
     }
 
-    private static void print(Answer answer) {
+    private static void print(Answer answer, String expected) {
         ScoredSpan best = answer.getBest();
         String span =
                 best == null
@@ -108,13 +127,15 @@ final class Demo {
                                 "\"%s\" [%d, %d) score %.3f",
                                 best.getText(), best.getStart(), best.getEnd(), best.getScore());
         System.out.printf(
-                "%n  Q: %s%n  context: %s%n  A: %s   (%s v%d, %d µs for a batch of %d)%n",
+                "%n  Q: %s%n  context: %s%n  A: %s   (%s v%d, %d µs for a batch of %d)%n"
+                        + "  expected: %s%n",
                 answer.getQuestion(),
                 answer.getContext(),
                 span,
                 answer.getModelName(),
                 answer.getModelVersion(),
                 answer.getInferenceMicros(),
-                answer.getBatchSize());
+                answer.getBatchSize(),
+                expected);
     }
 }

@@ -1,7 +1,10 @@
 package io.spanloop.local;
 
+import io.spanloop.local.demo.Pretrain;
+import io.spanloop.retrainer.RetrainerConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -25,13 +28,27 @@ public final class LocalMain {
               --labeler-port N      labeler web UI / API port (default 8080)
               --annotator NAME:TOKEN  the labeler login (default demo:demo)
               --model DIR           model version directory installed as version 1
-                                    (default: the bundled tiny test model)
-              --once                stop after the demo questions are answered
+                                    (default: the bundled pre-trained demo model, demo-model/1)
+              --auto-label          a simulated annotator reviews the answers through the
+                                    labeler's API, so the loop runs unattended; prints a row per
+                                    model version (EM/F1 on held-out towns)
+              --labels N            the simulated annotator's budget (default 500)
+              --label-rate X        its labels per second (default 3)
+              --minutes N           stop auto-labelling after N minutes (default 10)
+              --once                stop after the demo (questions answered, or auto-labelling
+                                    done) instead of running until Ctrl-C
+
+            Other commands:
+              spanloop pretrain --help   re-make the demo's pre-trained base model
             """;
 
     private LocalMain() {}
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("pretrain")) {
+            Pretrain.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         LocalOptions options;
         try {
             options = parse(args);
@@ -65,13 +82,6 @@ public final class LocalMain {
                         },
                         "spanloop-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            Demo.run(options, Duration.ofSeconds(120));
-        } catch (RuntimeException e) {
-            System.err.println("spanloop: " + e.getMessage());
-            stack.close();
-            return 1;
-        }
         LocalStack.say("");
         LocalStack.say("Kafka:    " + options.bootstrapServers());
         LocalStack.say(
@@ -93,12 +103,33 @@ public final class LocalMain {
                         + login.substring(login.indexOf(':') + 1)
                         + ")");
         LocalStack.say(
-                "Retrainer: trains a new version after 10 corrections (or a minute with at least"
-                        + " one); models in "
-                        + options.dataDir().resolve("models").toAbsolutePath());
+                "Retrainer: trains a new version after "
+                        + LocalStack.DEMO_TRAINING.get(RetrainerConfig.TRIGGER_MIN_LABELS)
+                        + " corrections (or a minute with at least one); models in "
+                        + stack.modelStore());
+        LocalStack.say("Model versions: ./spanloop versions   (or the labeler page's header)");
+        LocalStack.say("");
+        LearningDemo.Result learned = null;
+        try {
+            Demo.run(options, Duration.ofSeconds(120));
+            if (options.autoLabel().enabled()) {
+                learned =
+                        new LearningDemo(options, stack.modelStore(), stack.modelName())
+                                .run(
+                                        options.autoLabel().labels(),
+                                        options.autoLabel().labelsPerSecond(),
+                                        options.autoLabel().timeout());
+            } else {
+                new LearningDemo(options, stack.modelStore(), stack.modelName()).askForReview(200);
+            }
+        } catch (RuntimeException e) {
+            System.err.println("spanloop: " + e.getMessage());
+            stack.close();
+            return 1;
+        }
         if (options.once()) {
             stack.close();
-            return 0;
+            return learned == null || learned.reachedTarget() ? 0 : 3;
         }
         LocalStack.say("Running. Press Ctrl-C to stop.");
         while (!stop.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -125,6 +156,10 @@ public final class LocalMain {
         String annotator = "demo:demo";
         String registryHome = System.getProperty("spanloop.registry.home");
         String model = System.getProperty("spanloop.demo.model");
+        boolean autoLabel = false;
+        int labels = 500;
+        double labelRate = 3;
+        int minutes = 10;
         if (args.length == 0 || !args[0].equals("demo")) {
             if (args.length > 0 && (args[0].equals("--help") || args[0].equals("help"))) {
                 return null;
@@ -143,6 +178,10 @@ public final class LocalMain {
                 case "--labeler-port" -> labelerPort = port(value(args, ++i));
                 case "--annotator" -> annotator = value(args, ++i);
                 case "--model" -> model = value(args, ++i);
+                case "--auto-label" -> autoLabel = true;
+                case "--labels" -> labels = positive(args, ++i);
+                case "--label-rate" -> labelRate = positive(args, ++i);
+                case "--minutes" -> minutes = positive(args, ++i);
                 case "--help", "-h" -> {
                     return null;
                 }
@@ -162,6 +201,8 @@ public final class LocalMain {
                 annotator,
                 registryHome == null ? null : Path.of(registryHome),
                 Path.of(model),
+                new LocalOptions.AutoLabel(
+                        autoLabel, labels, labelRate, Duration.ofMinutes(minutes)),
                 once);
     }
 
@@ -170,6 +211,19 @@ public final class LocalMain {
             throw new IllegalArgumentException(args[i - 1] + " needs a value");
         }
         return args[i];
+    }
+
+    private static int positive(String[] args, int i) {
+        String value = value(args, i);
+        try {
+            int n = Integer.parseInt(value);
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a positive number: " + value);
+        }
     }
 
     private static int port(String value) {

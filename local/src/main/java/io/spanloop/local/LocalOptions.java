@@ -1,6 +1,7 @@
 package io.spanloop.local;
 
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * What the local run starts and where.
@@ -14,7 +15,8 @@ import java.nio.file.Path;
  * @param annotator the labeler login, {@code name:token}
  * @param registryHome the unpacked Apicurio Registry runner
  * @param demoModel the model version directory copied into the store as version 1
- * @param once stop after the demo questions are answered (for scripts and tests)
+ * @param autoLabel whether and how a simulated annotator runs the loop unattended
+ * @param once stop after the demo (for scripts and tests)
  */
 record LocalOptions(
         Path dataDir,
@@ -26,7 +28,16 @@ record LocalOptions(
         String annotator,
         Path registryHome,
         Path demoModel,
+        AutoLabel autoLabel,
         boolean once) {
+
+    /**
+     * @param enabled run the simulated annotator
+     * @param labels how many answers it reviews at most
+     * @param labelsPerSecond how fast
+     * @param timeout when it gives up
+     */
+    record AutoLabel(boolean enabled, int labels, double labelsPerSecond, Duration timeout) {}
 
     String bootstrapServers() {
         return "127.0.0.1:" + kafkaPort;

@@ -3,6 +3,8 @@ package io.spanloop.local;
 import io.spanloop.answerer.AnswererConfig;
 import io.spanloop.config.ConfigSources;
 import io.spanloop.labeler.LabelerConfig;
+import io.spanloop.local.demo.DemoSeed;
+import io.spanloop.qa.ModelDirectory;
 import io.spanloop.retrainer.RetrainerConfig;
 import io.spanloop.schemas.TopicNames;
 import java.io.IOException;
@@ -32,13 +34,23 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 final class LocalStack implements AutoCloseable {
 
-    static final String MODEL_NAME = "tiny-bert-qa";
-
     private final LocalOptions options;
+    private final String modelName;
     private final Deque<ChildProcess> running = new ArrayDeque<>();
 
     private LocalStack(LocalOptions options) {
         this.options = options;
+        this.modelName = ModelDirectory.open(options.demoModel()).modelName();
+    }
+
+    /** The name of the model the stack serves and retrains (from the demo model's config). */
+    String modelName() {
+        return modelName;
+    }
+
+    /** The model store shared by the answerer and the retrainer. */
+    Path modelStore() {
+        return options.dataDir().resolve("models").toAbsolutePath();
     }
 
     static LocalStack start(LocalOptions options) {
@@ -80,17 +92,15 @@ final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The retrainer on the local store. Demo defaults (the bundled model is tiny and untrained, so
-     * it learns with a high rate and many epochs); any SPANLOOP_RETRAINER_* variable set by the
+     * The retrainer on the local store, with demo defaults: it trains often on few labels (a small
+     * model on 2 cores takes seconds), and replays the known facts from a seed file so a version
+     * does not forget them while it learns new ones. Any SPANLOOP_RETRAINER_* variable set by the
      * user wins.
      */
     private ChildProcess startRetrainer(Path model) {
-        Map<String, Object> settings = new HashMap<>();
-        settings.put(RetrainerConfig.TRIGGER_MIN_LABELS, 10);
-        settings.put(RetrainerConfig.TRIGGER_INTERVAL_MS, 60_000L);
-        settings.put(RetrainerConfig.TRAIN_EPOCHS, 10);
-        settings.put(RetrainerConfig.TRAIN_BATCH_SIZE, 8);
-        settings.put(RetrainerConfig.TRAIN_LEARNING_RATE, 1e-3);
+        Map<String, Object> settings = new HashMap<>(DEMO_TRAINING);
+        settings.put(RetrainerConfig.SEED_SQUAD_FILE, DemoSeed.write(options.dataDir()));
+        settings.put(RetrainerConfig.SEED_SQUAD_USE, "train");
         settings.keySet()
                 .removeIf(
                         key ->
@@ -102,7 +112,7 @@ final class LocalStack implements AutoCloseable {
         settings.put(RetrainerConfig.REGISTRY_URL, options.registryUrl());
         settings.put(
                 RetrainerConfig.MODEL_STORE, options.dataDir().resolve("models").toAbsolutePath());
-        settings.put(RetrainerConfig.MODEL_NAME, MODEL_NAME);
+        settings.put(RetrainerConfig.MODEL_NAME, modelName);
         settings.put(RetrainerConfig.MODEL_INITIAL, model.toAbsolutePath());
         settings.put(RetrainerConfig.TRAIN_DEVICE, "cpu");
         return startService(
@@ -112,6 +122,22 @@ final class LocalStack implements AutoCloseable {
                 settings,
                 "-Xmx1g");
     }
+
+    /** The retrainer's settings in the local run (see {@link #startRetrainer}). */
+    static final Map<String, Object> DEMO_TRAINING =
+            Map.of(
+                    RetrainerConfig.TRIGGER_MIN_LABELS,
+                    60,
+                    RetrainerConfig.TRIGGER_INTERVAL_MS,
+                    60_000L,
+                    RetrainerConfig.TRAIN_EPOCHS,
+                    6,
+                    RetrainerConfig.TRAIN_BATCH_SIZE,
+                    16,
+                    RetrainerConfig.TRAIN_LEARNING_RATE,
+                    3e-4,
+                    RetrainerConfig.TRAIN_REPLAY_RATIO,
+                    1.0);
 
     private void createTopics() {
         TopicNames names = TopicNames.DEFAULT;
@@ -145,7 +171,7 @@ final class LocalStack implements AutoCloseable {
 
     /** The model store is {@code <data>/models}; the demo model becomes version 1 once. */
     private Path installDemoModel() {
-        Path version = options.dataDir().resolve("models").resolve(MODEL_NAME).resolve("1");
+        Path version = modelStore().resolve(modelName).resolve("1");
         if (Files.isRegularFile(version.resolve("model.pt"))) {
             return version;
         }

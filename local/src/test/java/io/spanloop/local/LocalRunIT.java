@@ -24,8 +24,10 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class LocalRunIT {
 
-    private static final Path DEMO_MODEL =
-            Path.of("..", "qa-core", "src", "test", "resources", "models", "tiny-bert-qa", "1");
+    static final Path DEMO_MODEL = Path.of("..", "demo-model", "1");
+
+    static final LocalOptions.AutoLabel NO_AUTO_LABEL =
+            new LocalOptions.AutoLabel(false, 0, 1, Duration.ZERO);
 
     private static LocalOptions options(Path data, boolean reset) {
         return new LocalOptions(
@@ -38,6 +40,7 @@ class LocalRunIT {
                 "demo:demo",
                 Path.of(System.getProperty("spanloop.registry.home")),
                 DEMO_MODEL,
+                NO_AUTO_LABEL,
                 true);
     }
 
@@ -46,9 +49,9 @@ class LocalRunIT {
         // Given / When: a first run on fresh data
         LocalOptions first = options(data, false);
         try (LocalStack stack = LocalStack.start(first)) {
-            assertThat(Demo.run(first, Duration.ofSeconds(120))).hasSize(3);
+            assertThat(Demo.run(first, Duration.ofSeconds(120))).hasSize(4);
             // Then: the labeler serves the demo answers for review
-            assertThat(awaitQueueTotal(first, 3)).isGreaterThanOrEqualTo(3);
+            assertThat(awaitQueueTotal(first, 4)).isGreaterThanOrEqualTo(4);
             // every service (the retrainer too) is still up after the demo
             stack.checkAlive();
             assertThat(data.resolve("logs/retrainer.log")).content().contains("Retrainer for");
@@ -56,7 +59,7 @@ class LocalRunIT {
         }
         // Then: it formatted Kafka, kept the registry database and installed the model
         assertThat(data.resolve("kafka/logs/meta.properties")).exists();
-        assertThat(data.resolve("models/tiny-bert-qa/1/model.pt")).exists();
+        assertThat(data.resolve("models/demo-qa/1/model.pt")).exists();
         assertThat(Files.list(data.resolve("registry")).toList()).isNotEmpty();
         assertThat(data.resolve("logs/answerer.log")).exists();
         assertPortsFree(first);
@@ -81,6 +84,7 @@ class LocalRunIT {
                             "demo:demo",
                             Path.of(System.getProperty("spanloop.registry.home")),
                             DEMO_MODEL,
+                            NO_AUTO_LABEL,
                             true);
             assertThatThrownBy(() -> LocalStack.start(options))
                     .hasMessageContaining("port " + taken.getLocalPort())

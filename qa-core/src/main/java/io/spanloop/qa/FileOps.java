@@ -16,7 +16,7 @@ import java.util.HexFormat;
 import java.util.stream.Stream;
 
 /** File-system chores of the model store: hashing, durable writes, recursive deletion. */
-final class FileOps {
+public final class FileOps {
 
     private FileOps() {}
 
@@ -47,7 +47,8 @@ final class FileOps {
         }
     }
 
-    static void deleteRecursively(Path path) throws IOException {
+    /** Deletes a file or a directory tree; nothing when it does not exist. */
+    public static void deleteRecursively(Path path) throws IOException {
         if (!Files.exists(path)) {
             return;
         }
