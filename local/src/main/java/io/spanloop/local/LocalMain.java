@@ -1,11 +1,13 @@
 package io.spanloop.local;
 
+import io.spanloop.local.cli.Cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code spanloop demo}: runs the whole system on this machine until Ctrl-C. See {@link #USAGE}.
+ * {@code spanloop demo}: runs the whole system on this machine until Ctrl-C; the user commands
+ * ({@code ask}, {@code import}, {@code versions}) go to {@link Cli}. See {@link #USAGE}.
  */
 public final class LocalMain {
 
@@ -27,11 +29,15 @@ public final class LocalMain {
               --model DIR           model version directory installed as version 1
                                     (default: the bundled tiny test model)
               --once                stop after the demo questions are answered
-            """;
+            """
+                    + Cli.SUMMARY;
 
     private LocalMain() {}
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && Cli.handles(args[0])) {
+            System.exit(Cli.launch(args));
+        }
         LocalOptions options;
         try {
             options = parse(args);
