@@ -1,5 +1,6 @@
 package io.spanloop.local;
 
+import io.spanloop.local.cli.Cli;
 import io.spanloop.local.demo.Pretrain;
 import io.spanloop.retrainer.RetrainerConfig;
 import java.nio.file.Path;
@@ -8,7 +9,8 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code spanloop demo}: runs the whole system on this machine until Ctrl-C. See {@link #USAGE}.
+ * {@code spanloop demo}: runs the whole system on this machine until Ctrl-C; the user commands
+ * ({@code ask}, {@code import}, {@code versions}) go to {@link Cli}. See {@link #USAGE}.
  */
 public final class LocalMain {
 
@@ -38,9 +40,9 @@ public final class LocalMain {
               --once                stop after the demo (questions answered, or auto-labelling
                                     done) instead of running until Ctrl-C
 
-            Other commands:
-              spanloop pretrain --help   re-make the demo's pre-trained base model
-            """;
+            Re-make the demo's pre-trained base model: spanloop pretrain --help
+            """
+                    + Cli.SUMMARY;
 
     private LocalMain() {}
 
@@ -48,6 +50,9 @@ public final class LocalMain {
         if (args.length > 0 && args[0].equals("pretrain")) {
             Pretrain.main(Arrays.copyOfRange(args, 1, args.length));
             return;
+        }
+        if (args.length > 0 && Cli.handles(args[0])) {
+            System.exit(Cli.launch(args));
         }
         LocalOptions options;
         try {
