@@ -282,6 +282,15 @@ class ComposeFileTest {
             for (String file : List.of("config.json", "model.pt", "tokenizer.json")) {
                 assertThat(demoModel.resolve(file)).isRegularFile();
             }
+            // events carry the model's own name, while the retrainer reads its history by
+            // model.name: the two must agree (a model without a name takes its directory's)
+            JsonNode config =
+                    new ObjectMapper().readTree(demoModel.resolve("config.json").toFile());
+            if (config.hasNonNull("model_name")) {
+                assertThat(config.get("model_name").asText())
+                        .as("demo-model/config.json model_name vs compose's model.name")
+                        .isEqualTo(retrainer.modelName());
+            }
         }
     }
 
