@@ -139,23 +139,29 @@ final class LocalStack implements AutoCloseable {
                     RetrainerConfig.TRAIN_REPLAY_RATIO,
                     1.0);
 
+    /**
+     * The topics of a single-broker deployment: this local run creates them, and compose.yaml's
+     * {@code topics} step creates the same ones (a test keeps them equal).
+     */
+    static List<NewTopic> topics(TopicNames names) {
+        return List.of(
+                new NewTopic(names.questions(), 2, (short) 1),
+                new NewTopic(names.answers(), 2, (short) 1),
+                new NewTopic(names.questionsDlq(), 1, (short) 1),
+                // co-partitioned with the answers (the labeler's review queue)
+                new NewTopic(names.feedback(), 2, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic(names.modelVersions(), 1, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")));
+    }
+
     private void createTopics() {
-        TopicNames names = TopicNames.DEFAULT;
         try (Admin admin =
                 Admin.create(
                         Map.of(
                                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                                 options.bootstrapServers()))) {
-            for (NewTopic topic :
-                    List.of(
-                            new NewTopic(names.questions(), 2, (short) 1),
-                            new NewTopic(names.answers(), 2, (short) 1),
-                            new NewTopic(names.questionsDlq(), 1, (short) 1),
-                            // co-partitioned with the answers (the labeler's review queue)
-                            new NewTopic(names.feedback(), 2, (short) 1)
-                                    .configs(Map.of("cleanup.policy", "compact")),
-                            new NewTopic(names.modelVersions(), 1, (short) 1)
-                                    .configs(Map.of("cleanup.policy", "compact")))) {
+            for (NewTopic topic : topics(TopicNames.DEFAULT)) {
                 try {
                     admin.createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
                 } catch (ExecutionException e) {

@@ -40,10 +40,10 @@ public final class Pretrain {
               --init DIR         start from this version directory instead of a fresh random
                                  model made by --init-script (needs python3 with torch)
               --init-script F    default qa-core/src/test/python/make_tiny_model.py
-              --examples N       generated training examples (default 40000)
+              --examples N       generated training examples (default 64000)
               --epochs N         default 3
               --batch-size N     default 32
-              --learning-rate X  default 5e-4
+              --learning-rate X  default 1e-3
               --max-steps N      stop after N optimizer steps (default 0 = no limit)
               --seed N           default 1
             """;
@@ -238,10 +238,10 @@ public final class Pretrain {
         Path out = Path.of("demo-model", "1");
         Path init = null;
         Path script = Path.of("qa-core", "src", "test", "python", "make_tiny_model.py");
-        int examples = 40_000;
+        int examples = 64_000;
         int epochs = 3;
         int batchSize = 32;
-        double learningRate = 5e-4;
+        double learningRate = 1e-3;
         int maxSteps = 0;
         long seed = 1;
         for (int i = 0; i < args.length; i++) {
