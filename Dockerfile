@@ -92,13 +92,13 @@ USER spanloop
 FROM runtime AS retrainer
 COPY --from=build /out/retrainer/ /opt/spanloop/
 # the bundled demo base model, installed into the store as version 1 (model.initial)
-COPY demo-model/ /opt/spanloop/demo-model/
+COPY demo-model/1/ /opt/spanloop/demo-model/1/
 USER spanloop
 
 FROM runtime AS retrainer-gpu
 COPY --from=libtorch /opt/libtorch/lib/ /opt/libtorch/lib/
 COPY --from=build-gpu /out/retrainer/ /opt/spanloop/
-COPY demo-model/ /opt/spanloop/demo-model/
+COPY demo-model/1/ /opt/spanloop/demo-model/1/
 ENV PYTORCH_LIBRARY_PATH=/opt/libtorch/lib \
     PYTORCH_VERSION=2.7.1 \
     PYTORCH_FLAVOR=cu128 \

@@ -275,23 +275,18 @@ class ComposeFileTest {
         for (String stage : List.of("retrainer", "retrainer-gpu")) {
             assertThat(dockerfile.stage(stage).instructions())
                     .as(stage)
-                    .contains("COPY demo-model/ " + initial + "/");
+                    .contains("COPY demo-model/1/ " + initial + "/");
         }
-        Path demoModel = ROOT.resolve("demo-model");
-        if (Files.isDirectory(demoModel)) {
-            for (String file : List.of("config.json", "model.pt", "tokenizer.json")) {
-                assertThat(demoModel.resolve(file)).isRegularFile();
-            }
-            // events carry the model's own name, while the retrainer reads its history by
-            // model.name: the two must agree (a model without a name takes its directory's)
-            JsonNode config =
-                    new ObjectMapper().readTree(demoModel.resolve("config.json").toFile());
-            if (config.hasNonNull("model_name")) {
-                assertThat(config.get("model_name").asText())
-                        .as("demo-model/config.json model_name vs compose's model.name")
-                        .isEqualTo(retrainer.modelName());
-            }
+        Path demoModel = ROOT.resolve("demo-model").resolve("1");
+        for (String file : List.of("config.json", "model.pt", "tokenizer.json")) {
+            assertThat(demoModel.resolve(file)).isRegularFile();
         }
+        // events carry the model's own name, while the retrainer reads its history by
+        // model.name: the two must agree (the retrainer refuses to start otherwise)
+        JsonNode config = new ObjectMapper().readTree(demoModel.resolve("config.json").toFile());
+        assertThat(config.path("model_name").asText())
+                .as("demo-model/1/config.json model_name vs compose's model.name")
+                .isEqualTo(retrainer.modelName());
     }
 
     @Test
@@ -391,9 +386,6 @@ class ComposeFileTest {
         assertThat(ignored).contains(".git", "**/target/", "data/");
         for (Dockerfile.Stage stage : dockerfile.stages()) {
             for (String source : stage.contextSources()) {
-                if (source.equals("demo-model/") && !Files.exists(ROOT.resolve("demo-model"))) {
-                    continue; // committed with the demo base model
-                }
                 assertThat(ROOT.resolve(source)).as(stage.name() + ": " + source).exists();
                 for (String pattern : ignored) {
                     String p = pattern.trim();

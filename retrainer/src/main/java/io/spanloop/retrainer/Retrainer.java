@@ -83,6 +83,7 @@ public final class Retrainer implements AutoCloseable {
         String bootstrap = config.getString(RetrainerConfig.BOOTSTRAP_SERVERS);
         ModelStore store = new ModelStore(config.store());
         installInitialVersion(config, store);
+        requireMatchingName(config, store);
         // fence any older instance before reading what it published
         VersionPublisher publisher =
                 new VersionPublisher(bootstrap, topics.modelVersions(), config.modelName());
@@ -145,6 +146,27 @@ public final class Retrainer implements AutoCloseable {
                             + " names none");
         }
         InitialVersion.install(Path.of(initial), store.versionPath(config.modelName(), 1));
+    }
+
+    /**
+     * Version events carry the name in the model's config.json, while this retrainer finds its
+     * history by {@code model.name}: the two must agree, or a restart would not see its own
+     * versions.
+     */
+    private static void requireMatchingName(RetrainerConfig config, ModelStore store) {
+        ModelDirectory first =
+                store.open(config.modelName(), store.versions(config.modelName()).get(0));
+        if (!first.modelName().equals(config.modelName())) {
+            throw new IllegalStateException(
+                    RetrainerConfig.MODEL_NAME
+                            + " is '"
+                            + config.modelName()
+                            + "' but the model's config.json says model_name '"
+                            + first.modelName()
+                            + "' ("
+                            + first.path()
+                            + "): make them the same");
+        }
     }
 
     /** The version new candidates start from: the newest PUBLISHED one, else the newest stored. */
