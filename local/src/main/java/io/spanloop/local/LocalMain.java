@@ -54,6 +54,9 @@ public final class LocalMain {
         if (args.length > 0 && Cli.handles(args[0])) {
             System.exit(Cli.launch(args));
         }
+        if (System.getProperty("log4j2.configurationFile") == null) {
+            System.setProperty("log4j2.configurationFile", "log4j2-launcher.xml");
+        }
         LocalOptions options;
         try {
             options = parse(args);
@@ -71,6 +74,11 @@ public final class LocalMain {
     }
 
     static int run(LocalOptions options) throws InterruptedException {
+        // this JVM only scores model versions for the demo table: one core is plenty, the
+        // retrainer and the answerer need the rest
+        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+            System.setProperty("ai.djl.pytorch.num_threads", "1");
+        }
         LocalStack stack;
         try {
             stack = LocalStack.start(options);

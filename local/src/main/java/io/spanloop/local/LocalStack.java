@@ -131,13 +131,15 @@ final class LocalStack implements AutoCloseable {
                     RetrainerConfig.TRIGGER_INTERVAL_MS,
                     60_000L,
                     RetrainerConfig.TRAIN_EPOCHS,
-                    6,
+                    10,
                     RetrainerConfig.TRAIN_BATCH_SIZE,
                     16,
                     RetrainerConfig.TRAIN_LEARNING_RATE,
-                    3e-4,
+                    1e-3,
+                    RetrainerConfig.TRAIN_REPLAY_ALL_LABELS,
+                    true,
                     RetrainerConfig.TRAIN_REPLAY_RATIO,
-                    1.0);
+                    6.0);
 
     /**
      * The topics of a single-broker deployment: this local run creates them, and compose.yaml's
@@ -219,6 +221,10 @@ final class LocalStack implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         settings.forEach(
                 (key, value) -> env.put(ConfigSources.envName(envPrefix, key), value.toString()));
+        // five JVMs share the cores: PyTorch's OpenMP threads should sleep, not spin, when idle
+        if (System.getenv("OMP_WAIT_POLICY") == null) {
+            env.put("OMP_WAIT_POLICY", "PASSIVE");
+        }
         return ChildProcess.startJava(
                 name,
                 List.of(heap, "-Dai.djl.offline=true", "-cp", ChildProcess.classpath(), mainClass),
@@ -234,6 +240,8 @@ final class LocalStack implements AutoCloseable {
         settings.put(
                 AnswererConfig.STATE_DIR, options.dataDir().resolve("answerer").toAbsolutePath());
         settings.put(AnswererConfig.MODEL_DEVICE, "cpu");
+        // leaves the other core(s) to the retrainer, which trains while questions are answered
+        settings.put(AnswererConfig.ENGINE_INTRA_OP_THREADS, 1);
         return startService(
                 "answerer",
                 "io.spanloop.answerer.AnswererMain",

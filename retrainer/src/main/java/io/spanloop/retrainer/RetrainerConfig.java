@@ -39,6 +39,7 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String TRAIN_WARMUP_FRACTION = "train.warmup.fraction";
     public static final String TRAIN_MAX_STEPS = "train.max.steps";
     public static final String TRAIN_REPLAY_RATIO = "train.replay.ratio";
+    public static final String TRAIN_REPLAY_ALL_LABELS = "train.replay.all.labels";
     public static final String TRAIN_SEED = "train.seed";
     public static final String TRAIN_DEVICE = "train.device";
     public static final String EVAL_HOLDOUT_PERCENT = "eval.holdout.percent";
@@ -154,6 +155,14 @@ public final class RetrainerConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             "Older labels and seed examples replayed per new label, so the model"
                                     + " does not forget.")
+                    .define(
+                            TRAIN_REPLAY_ALL_LABELS,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.LOW,
+                            "Train on every older label each time (labels are few and precious);"
+                                    + " the replay ratio then samples only seed examples. Costs"
+                                    + " grow with the number of labels.")
                     .define(
                             TRAIN_SEED,
                             Type.LONG,

@@ -75,8 +75,17 @@ final class TrainingRun {
                 older.add(example);
             }
         }
-        addSeed(split, older, eval, golds);
-        List<TrainingExample> training = trainingSet(fresh, older);
+        List<TrainingExample> training;
+        if (config.getBoolean(RetrainerConfig.TRAIN_REPLAY_ALL_LABELS)) {
+            // every older label again, and seed examples sampled at the replay ratio
+            List<TrainingExample> seeds = new ArrayList<>();
+            addSeed(split, seeds, eval, golds);
+            training = trainingSet(fresh, seeds);
+            training.addAll(older);
+        } else {
+            addSeed(split, older, eval, golds);
+            training = trainingSet(fresh, older);
+        }
         Instant started = Instant.now();
         if (fresh.isEmpty()) {
             return rejected(

@@ -11,13 +11,15 @@ import java.util.Set;
 
 /**
  * The demo's generated domain: short articles about fictional towns, each stating a few facts in
- * varying order and wording next to a sentence about a neighbouring town (a distractor with a
- * different name), and questions about one of those facts. Deterministic for a seed.
+ * varying order and wording, plus a filler sentence and a sentence about a neighbouring town (a
+ * distractor with a different name), and questions about one of those facts. Deterministic for a
+ * seed.
  *
- * <p>Pre-training uses only {@link FactType#known()} facts, fresh training-side names for every
- * example (which is what name-swap augmentation amounts to) and the normal question templates. The
- * demo asks about all facts of training-side towns; evaluation uses held-out towns, and the
- * paraphrase templates, which nothing is ever trained on.
+ * <p>Pre-training asks only about {@link FactType#known()} facts (its articles may state any fact,
+ * as the text a model is pre-trained on would), with fresh training-side names for every example
+ * (which is what name-swap augmentation amounts to) and the normal question templates. The demo
+ * asks about all facts of training-side towns; evaluation uses held-out towns, and the paraphrase
+ * templates, which nothing is ever trained on.
  */
 public final class DemoDomain {
 
@@ -59,8 +61,9 @@ public final class DemoDomain {
     }
 
     /**
-     * Pre-training examples: known facts only, a new training-side town for every example, one
-     * filler sentence where the demo has a fact the base model must not see.
+     * Pre-training examples: articles like the demo's (any fact may be stated, as in any text a
+     * model is pre-trained on), but questions only about the known facts, so the base model never
+     * learns to answer the others; a new training-side town for every example.
      */
     public static List<TrainingExample> pretrainingExamples(int count, long seed) {
         Random random = new Random(seed);
@@ -69,14 +72,21 @@ public final class DemoDomain {
         for (int i = 0; i < count; i++) {
             String name = names.town(random);
             Map<FactType, String> facts = new EnumMap<>(FactType.class);
-            for (FactType type : FactType.known()) {
+            for (FactType type : FactType.values()) {
                 facts.put(type, type.randomValue(random, names));
             }
             Town town = new Town(name, facts);
             FactType asked = FactType.pick(FactType.known(), random);
             String template = FactType.pick(asked.questions(), random);
             examples.add(
-                    article(town, asked, template, FactType.known(), names, random, "pt" + i)
+                    article(
+                                    town,
+                                    asked,
+                                    template,
+                                    List.of(FactType.values()),
+                                    names,
+                                    random,
+                                    "pt" + i)
                             .example());
         }
         return examples;
@@ -130,9 +140,7 @@ public final class DemoDomain {
             sentences.add(
                     Sentence.fact(town.name(), other, town.facts().get(other), random, false));
         }
-        if (stated.size() < FactType.values().length) {
-            sentences.add(Sentence.filler(FactType.pick(FILLERS, random), town.name()));
-        }
+        sentences.add(Sentence.filler(FactType.pick(FILLERS, random), town.name()));
         String neighbour;
         do {
             neighbour = names.town(random);

@@ -46,15 +46,19 @@ final class Names {
         }
     }
 
-    /** A person: first and last name. */
+    /** A person: first and last name; in training never using a held-out town's name. */
     String person(Random random) {
-        return word(random, 2) + " " + word(random, 2 + random.nextInt(2));
+        return other(random, 2) + " " + other(random, 2 + random.nextInt(2));
     }
 
-    /** A river or other place; never a held-out town name in training. */
+    /** A river or other place; in training never a held-out town's name. */
     String place(Random random) {
+        return other(random, 2);
+    }
+
+    private String other(Random random, int syllables) {
         while (true) {
-            String name = word(random, 2);
+            String name = word(random, syllables);
             if (heldOut || !isHeldOut(name)) {
                 return name;
             }
