@@ -1,7 +1,5 @@
 package io.spanloop.local;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Question;
 import io.spanloop.events.ScoredSpan;
@@ -9,7 +7,6 @@ import io.spanloop.local.demo.DemoDomain;
 import io.spanloop.local.demo.DemoQuestion;
 import io.spanloop.local.demo.FactType;
 import io.spanloop.qa.TrainingExample;
-import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.TopicNames;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,15 +14,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Asks the running system a few questions with plain Kafka clients and prints the answers. */
 final class Demo {
@@ -42,7 +34,6 @@ final class Demo {
 
     /** Produces the demo questions and waits for their answers; returns them by question id. */
     static Map<String, Answer> run(LocalOptions options, Duration timeout) {
-        AvroSerdes serdes = AvroSerdes.forRegistry(options.registryUrl());
         String run = Long.toString(System.currentTimeMillis(), 36);
         Map<String, Question> asked = new LinkedHashMap<>();
         Map<String, String> expected = new HashMap<>();
@@ -69,12 +60,7 @@ final class Demo {
                             .setSubmittedAt(Instant.now())
                             .build());
         }
-        Map<String, Object> producerProps = new HashMap<>(serdes.serializerConfig());
-        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        producerProps.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        try (KafkaProducer<String, Question> producer = new KafkaProducer<>(producerProps)) {
+        try (KafkaProducer<String, Question> producer = DemoClients.producer(options)) {
             asked.forEach(
                     (id, q) ->
                             producer.send(
@@ -82,16 +68,8 @@ final class Demo {
         }
         LocalStack.say(
                 "Asked " + asked.size() + " demo questions on " + TopicNames.DEFAULT.questions());
-        Map<String, Object> consumerProps = new HashMap<>(serdes.deserializerConfig());
-        consumerProps.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        consumerProps.put(ConsumerConfig.GROUP_ID_CONFIG, "spanloop-demo-" + UUID.randomUUID());
-        consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerProps.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        consumerProps.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        consumerProps.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
         Map<String, Answer> answers = new LinkedHashMap<>();
-        try (KafkaConsumer<String, Answer> consumer = new KafkaConsumer<>(consumerProps)) {
+        try (KafkaConsumer<String, Answer> consumer = DemoClients.consumer(options, "earliest")) {
             consumer.subscribe(List.of(TopicNames.DEFAULT.answers()));
             long deadline = System.nanoTime() + timeout.toNanos();
             while (answers.size() < asked.size() && System.nanoTime() < deadline) {

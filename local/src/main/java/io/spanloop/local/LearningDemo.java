@@ -1,7 +1,5 @@
 package io.spanloop.local;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.PartitionOffset;
@@ -15,7 +13,6 @@ import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.QaPredictor;
 import io.spanloop.qa.TrainingExample;
-import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.TopicNames;
 import java.io.IOException;
 import java.net.URI;
@@ -23,21 +20,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * {@code spanloop demo --auto-label}: the loop running unattended. Questions about training-side
@@ -102,7 +93,7 @@ final class LearningDemo {
                         false,
                         TRAINING_SEED,
                         "review-" + Long.toString(System.currentTimeMillis(), 36) + "-");
-        try (KafkaProducer<String, Question> producer = producer()) {
+        try (KafkaProducer<String, Question> producer = DemoClients.producer(options)) {
             questions.stream().limit(count).forEach(q -> producer.send(question(q)));
         }
         LocalStack.say(
@@ -158,7 +149,7 @@ final class LearningDemo {
         int asked = 0;
         int labelled = 0;
         long lastTrainedLabels = 0;
-        try (KafkaProducer<String, Question> producer = producer();
+        try (KafkaProducer<String, Question> producer = DemoClients.producer(options);
                 KafkaConsumer<String, ModelVersion> versions = versionConsumer()) {
             long labelsBefore = feedbackRecords(versions);
             long nextLabel = System.nanoTime();
@@ -355,26 +346,8 @@ final class LearningDemo {
                         .build());
     }
 
-    private KafkaProducer<String, Question> producer() {
-        AvroSerdes serdes = AvroSerdes.forRegistry(options.registryUrl());
-        Map<String, Object> props = new HashMap<>(serdes.serializerConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        return new KafkaProducer<>(props);
-    }
-
     private KafkaConsumer<String, ModelVersion> versionConsumer() {
-        AvroSerdes serdes = AvroSerdes.forRegistry(options.registryUrl());
-        Map<String, Object> props = new HashMap<>(serdes.deserializerConfig());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, options.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "spanloop-demo-" + UUID.randomUUID());
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
-        KafkaConsumer<String, ModelVersion> consumer = new KafkaConsumer<>(props);
+        KafkaConsumer<String, ModelVersion> consumer = DemoClients.consumer(options, "latest");
         consumer.subscribe(List.of(TopicNames.DEFAULT.modelVersions()));
         return consumer;
     }

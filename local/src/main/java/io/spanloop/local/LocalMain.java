@@ -19,8 +19,9 @@ public final class LocalMain {
             usage: spanloop demo [options]
 
             Starts a KRaft Kafka broker, the schema registry, the answerer, the labeler and the
-            retrainer on 127.0.0.1, asks a few demo questions, prints the answers and runs
-            until Ctrl-C.
+            retrainer on 127.0.0.1, asks a few demo questions, prints the answers, then either
+            runs the learning loop unattended (--auto-label) or asks 200 questions for people
+            to review in the labeler, and runs until Ctrl-C.
 
               --data DIR            data, logs and model store (default: ./data)
               --reset               delete the data directory first
@@ -35,10 +36,11 @@ public final class LocalMain {
                                     labeler's API, so the loop runs unattended; prints a row per
                                     model version (EM/F1 on held-out towns)
               --labels N            the simulated annotator's budget (default 500)
-              --label-rate X        its labels per second (default 3)
+              --label-rate N        its labels per second (default 3)
               --minutes N           stop auto-labelling after N minutes (default 10)
               --once                stop after the demo (questions answered, or auto-labelling
-                                    done) instead of running until Ctrl-C
+                                    done) instead of running until Ctrl-C; exit status 3
+                                    when auto-labelling missed its target
 
             Re-make the demo's pre-trained base model: spanloop pretrain --help
             """
@@ -171,7 +173,7 @@ public final class LocalMain {
         String model = System.getProperty("spanloop.demo.model");
         boolean autoLabel = false;
         int labels = 500;
-        double labelRate = 3;
+        int labelRate = 3;
         int minutes = 10;
         if (args.length == 0 || !args[0].equals("demo")) {
             if (args.length > 0 && (args[0].equals("--help") || args[0].equals("help"))) {
@@ -182,19 +184,19 @@ public final class LocalMain {
         }
         for (int i = 1; i < args.length; i++) {
             switch (args[i]) {
-                case "--data" -> data = Path.of(value(args, ++i));
+                case "--data" -> data = Path.of(Args.value(args, ++i));
                 case "--reset" -> reset = true;
                 case "--once" -> once = true;
-                case "--kafka-port" -> kafkaPort = port(value(args, ++i));
-                case "--controller-port" -> controllerPort = port(value(args, ++i));
-                case "--registry-port" -> registryPort = port(value(args, ++i));
-                case "--labeler-port" -> labelerPort = port(value(args, ++i));
-                case "--annotator" -> annotator = value(args, ++i);
-                case "--model" -> model = value(args, ++i);
+                case "--kafka-port" -> kafkaPort = port(Args.value(args, ++i));
+                case "--controller-port" -> controllerPort = port(Args.value(args, ++i));
+                case "--registry-port" -> registryPort = port(Args.value(args, ++i));
+                case "--labeler-port" -> labelerPort = port(Args.value(args, ++i));
+                case "--annotator" -> annotator = Args.value(args, ++i);
+                case "--model" -> model = Args.value(args, ++i);
                 case "--auto-label" -> autoLabel = true;
-                case "--labels" -> labels = positive(args, ++i);
-                case "--label-rate" -> labelRate = positive(args, ++i);
-                case "--minutes" -> minutes = positive(args, ++i);
+                case "--labels" -> labels = Args.positive(args, ++i);
+                case "--label-rate" -> labelRate = Args.positive(args, ++i);
+                case "--minutes" -> minutes = Args.positive(args, ++i);
                 case "--help", "-h" -> {
                     return null;
                 }
@@ -217,26 +219,6 @@ public final class LocalMain {
                 new LocalOptions.AutoLabel(
                         autoLabel, labels, labelRate, Duration.ofMinutes(minutes)),
                 once);
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int positive(String[] args, int i) {
-        String value = value(args, i);
-        try {
-            int n = Integer.parseInt(value);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a positive number: " + value);
-        }
     }
 
     private static int port(String value) {

@@ -92,10 +92,10 @@ final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * The retrainer on the local store, with demo defaults: it trains often on few labels (a small
-     * model on 2 cores takes seconds), and replays the known facts from a seed file so a version
-     * does not forget them while it learns new ones. Any SPANLOOP_RETRAINER_* variable set by the
-     * user wins.
+     * The retrainer on the local store, with demo defaults: it trains often (a small model on 2
+     * cores takes seconds), on every label so far, plus six times as many examples of the known
+     * facts per new label from a seed file, so a version does not forget them while it learns new
+     * ones. Any SPANLOOP_RETRAINER_* variable set by the user wins.
      */
     private ChildProcess startRetrainer(Path model) {
         Map<String, Object> settings = new HashMap<>(DEMO_TRAINING);
@@ -110,8 +110,7 @@ final class LocalStack implements AutoCloseable {
                                         != null);
         settings.put(RetrainerConfig.BOOTSTRAP_SERVERS, options.bootstrapServers());
         settings.put(RetrainerConfig.REGISTRY_URL, options.registryUrl());
-        settings.put(
-                RetrainerConfig.MODEL_STORE, options.dataDir().resolve("models").toAbsolutePath());
+        settings.put(RetrainerConfig.MODEL_STORE, modelStore());
         settings.put(RetrainerConfig.MODEL_NAME, modelName);
         settings.put(RetrainerConfig.MODEL_INITIAL, model.toAbsolutePath());
         settings.put(RetrainerConfig.TRAIN_DEVICE, "cpu");

@@ -1,5 +1,6 @@
 package io.spanloop.local.demo;
 
+import io.spanloop.local.Args;
 import io.spanloop.qa.DeviceSpec;
 import io.spanloop.qa.FileOps;
 import io.spanloop.qa.FineTuner;
@@ -246,15 +247,15 @@ public final class Pretrain {
         long seed = 1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--out" -> out = Path.of(value(args, ++i));
-                case "--init" -> init = Path.of(value(args, ++i));
-                case "--init-script" -> script = Path.of(value(args, ++i));
-                case "--examples" -> examples = positive(args, ++i);
-                case "--epochs" -> epochs = positive(args, ++i);
-                case "--batch-size" -> batchSize = positive(args, ++i);
-                case "--learning-rate" -> learningRate = Double.parseDouble(value(args, ++i));
-                case "--max-steps" -> maxSteps = positive(args, ++i);
-                case "--seed" -> seed = Long.parseLong(value(args, ++i));
+                case "--out" -> out = Path.of(Args.value(args, ++i));
+                case "--init" -> init = Path.of(Args.value(args, ++i));
+                case "--init-script" -> script = Path.of(Args.value(args, ++i));
+                case "--examples" -> examples = Args.positive(args, ++i);
+                case "--epochs" -> epochs = Args.positive(args, ++i);
+                case "--batch-size" -> batchSize = Args.positive(args, ++i);
+                case "--learning-rate" -> learningRate = Double.parseDouble(Args.value(args, ++i));
+                case "--max-steps" -> maxSteps = Args.positive(args, ++i);
+                case "--seed" -> seed = Long.parseLong(Args.value(args, ++i));
                 case "--help", "-h" -> {
                     return null;
                 }
@@ -263,25 +264,5 @@ public final class Pretrain {
         }
         return new Options(
                 out, init, script, examples, epochs, batchSize, learningRate, maxSteps, seed);
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a value");
-        }
-        return args[i];
-    }
-
-    private static int positive(String[] args, int i) {
-        String value = value(args, i);
-        try {
-            int n = Integer.parseInt(value);
-            if (n <= 0) {
-                throw new NumberFormatException();
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(args[i - 1] + " needs a positive number: " + value);
-        }
     }
 }
