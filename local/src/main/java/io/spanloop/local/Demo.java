@@ -9,7 +9,6 @@ import io.spanloop.local.demo.FactType;
 import io.spanloop.qa.TrainingExample;
 import io.spanloop.schemas.TopicNames;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,14 +50,7 @@ final class Demo {
                             + (question.fact().knownToBase()
                                     ? " (a fact the base model knows)"
                                     : " (a fact the base model never saw)"));
-            asked.put(
-                    example.id(),
-                    Question.newBuilder()
-                            .setId(example.id())
-                            .setQuestion(example.question())
-                            .setContext(example.context())
-                            .setSubmittedAt(Instant.now())
-                            .build());
+            asked.put(example.id(), DemoClients.question(example));
         }
         try (KafkaProducer<String, Question> producer = DemoClients.producer(options)) {
             asked.forEach(

@@ -2,7 +2,10 @@ package io.spanloop.local;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.spanloop.events.Question;
+import io.spanloop.qa.TrainingExample;
 import io.spanloop.schemas.AvroSerdes;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +20,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class DemoClients {
 
     private DemoClients() {}
+
+    /** The question event of a generated example, submitted now. */
+    static Question question(TrainingExample example) {
+        return Question.newBuilder()
+                .setId(example.id())
+                .setQuestion(example.question())
+                .setContext(example.context())
+                .setSubmittedAt(Instant.now())
+                .build();
+    }
 
     static <V> KafkaProducer<String, V> producer(LocalOptions options) {
         AvroSerdes serdes = AvroSerdes.forRegistry(options.registryUrl());

@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -334,16 +333,10 @@ final class LearningDemo {
     }
 
     private ProducerRecord<String, Question> question(DemoQuestion question) {
-        TrainingExample example = question.example();
         return new ProducerRecord<>(
                 TopicNames.DEFAULT.questions(),
-                example.id(),
-                Question.newBuilder()
-                        .setId(example.id())
-                        .setQuestion(example.question())
-                        .setContext(example.context())
-                        .setSubmittedAt(Instant.now())
-                        .build());
+                question.id(),
+                DemoClients.question(question.example()));
     }
 
     private KafkaConsumer<String, ModelVersion> versionConsumer() {
