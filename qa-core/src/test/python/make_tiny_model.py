@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes a tiny, randomly initialised BERT question-answering model as a spanloop model
-version directory (DESIGN §4): model.pt (torch.jit.script'ed), tokenizer.json (HuggingFace
+version directory (README, "Model version directory"): model.pt (torch.jit.script'ed), tokenizer.json (HuggingFace
 WordPiece format) and config.json.
 
 The module mirrors HuggingFace's BertForQuestionAnswering: same parameter names and the

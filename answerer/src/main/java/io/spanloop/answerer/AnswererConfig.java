@@ -6,6 +6,7 @@ import io.spanloop.qa.DeviceSpec;
 import io.spanloop.qa.EngineSettings;
 import io.spanloop.qa.QaModelOptions;
 import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.TopicRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,11 +33,10 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String STATE_DIR = "state.dir";
     public static final String STREAM_THREADS = "stream.threads";
     public static final String COMMIT_INTERVAL_MS = "commit.interval.ms";
-    public static final String TOPIC_QUESTIONS = "topic.questions";
-    public static final String TOPIC_ANSWERS = "topic.answers";
-    public static final String TOPIC_QUESTIONS_DLQ = "topic.questions.dlq";
-    public static final String TOPIC_FEEDBACK = "topic.feedback";
-    public static final String TOPIC_MODEL_VERSIONS = "topic.model.versions";
+    public static final String TOPIC_QUESTIONS = TopicRole.QUESTIONS.configKey();
+    public static final String TOPIC_ANSWERS = TopicRole.ANSWERS.configKey();
+    public static final String TOPIC_QUESTIONS_DLQ = TopicRole.QUESTIONS_DLQ.configKey();
+    public static final String TOPIC_MODEL_VERSIONS = TopicRole.MODEL_VERSIONS.configKey();
     public static final String MODEL_DIR = "model.dir";
     public static final String MODEL_DEVICE = "model.device";
     public static final String MODEL_FOLLOW_VERSIONS = "model.follow.versions";
@@ -50,7 +50,7 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String MAX_QUESTION_CHARS = "question.max.question.chars";
 
     public static final ConfigDef DEFINITION =
-            ServiceConfigs.withConnections()
+            topics(ServiceConfigs.withConnections())
                     .define(
                             APPLICATION_ID,
                             Type.STRING,
@@ -82,36 +82,6 @@ public final class AnswererConfig extends AbstractConfig {
                             "How often a transaction commits (answers become visible to"
                                     + " read_committed consumers).")
                     .define(
-                            TOPIC_QUESTIONS,
-                            Type.STRING,
-                            TopicNames.DEFAULT.questions(),
-                            Importance.HIGH,
-                            "Questions topic (input).")
-                    .define(
-                            TOPIC_ANSWERS,
-                            Type.STRING,
-                            TopicNames.DEFAULT.answers(),
-                            Importance.HIGH,
-                            "Answers topic (output).")
-                    .define(
-                            TOPIC_QUESTIONS_DLQ,
-                            Type.STRING,
-                            TopicNames.DEFAULT.questionsDlq(),
-                            Importance.HIGH,
-                            "Dead-letter topic: malformed questions with the reason in headers.")
-                    .define(
-                            TOPIC_FEEDBACK,
-                            Type.STRING,
-                            TopicNames.DEFAULT.feedback(),
-                            Importance.LOW,
-                            "Feedback topic (not used by the answerer; part of the topic set).")
-                    .define(
-                            TOPIC_MODEL_VERSIONS,
-                            Type.STRING,
-                            TopicNames.DEFAULT.modelVersions(),
-                            Importance.LOW,
-                            "Model versions topic (followed for hot reload).")
-                    .define(
                             MODEL_DIR,
                             Type.STRING,
                             ConfigDef.NO_DEFAULT_VALUE,
@@ -130,9 +100,9 @@ public final class AnswererConfig extends AbstractConfig {
                             MODEL_DEVICE,
                             Type.STRING,
                             "auto",
-                            (name, value) -> DeviceSpec.parse(String.valueOf(value)),
+                            ServiceConfigs.validatedBy(DeviceSpec::parse),
                             Importance.MEDIUM,
-                            "auto (a GPU when the engine sees one), cpu, or gpu:N.")
+                            DeviceSpec.CHOICES)
                     .define(
                             MODEL_TOP_K,
                             Type.INT,
@@ -190,6 +160,19 @@ public final class AnswererConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             "Longer questions go to the dead-letter topic.");
 
+    private static ConfigDef topics(ConfigDef definition) {
+        ServiceConfigs.defineTopic(definition, TopicRole.QUESTIONS, "Questions topic (input).");
+        ServiceConfigs.defineTopic(definition, TopicRole.ANSWERS, "Answers topic (output).");
+        ServiceConfigs.defineTopic(
+                definition,
+                TopicRole.QUESTIONS_DLQ,
+                "Dead-letter topic: malformed questions with the reason in headers.");
+        return ServiceConfigs.defineTopic(
+                definition,
+                TopicRole.MODEL_VERSIONS,
+                "Model versions topic (followed for hot reload).");
+    }
+
     public AnswererConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);
     }
@@ -201,12 +184,7 @@ public final class AnswererConfig extends AbstractConfig {
     }
 
     public TopicNames topicNames() {
-        return new TopicNames(
-                getString(TOPIC_QUESTIONS),
-                getString(TOPIC_ANSWERS),
-                getString(TOPIC_FEEDBACK),
-                getString(TOPIC_MODEL_VERSIONS),
-                getString(TOPIC_QUESTIONS_DLQ));
+        return ServiceConfigs.topicNames(this);
     }
 
     public Path modelDir() {
@@ -215,10 +193,7 @@ public final class AnswererConfig extends AbstractConfig {
 
     /** The state directory ({@code <java.io.tmpdir>/spanloop-answerer} when unset). */
     public String stateDir() {
-        String dir = getString(STATE_DIR);
-        return dir.isBlank()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "spanloop-answerer").toString()
-                : dir;
+        return ServiceConfigs.stateDir(getString(STATE_DIR), "spanloop-answerer");
     }
 
     public QaModelOptions modelOptions() {

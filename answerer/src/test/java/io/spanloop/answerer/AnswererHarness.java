@@ -2,6 +2,7 @@ package io.spanloop.answerer;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Question;
 import io.spanloop.qa.ModelDirectory;
@@ -51,11 +52,7 @@ public final class AnswererHarness {
         config.put(AnswererConfig.STATE_DIR, stateDir.toString());
         config.put(AnswererConfig.MODEL_DIR, model.path().toString());
         config.put(AnswererConfig.MODEL_DEVICE, "cpu");
-        config.put(AnswererConfig.TOPIC_QUESTIONS, names.questions());
-        config.put(AnswererConfig.TOPIC_ANSWERS, names.answers());
-        config.put(AnswererConfig.TOPIC_QUESTIONS_DLQ, names.questionsDlq());
-        config.put(AnswererConfig.TOPIC_FEEDBACK, names.feedback());
-        config.put(AnswererConfig.TOPIC_MODEL_VERSIONS, names.modelVersions());
+        config.putAll(ServiceConfigs.topicSettings(AnswererConfig.DEFINITION, names));
         config.put(AnswererConfig.BATCH_MAX_SIZE, 8);
         config.put(AnswererConfig.BATCH_MAX_WAIT_MS, 20L);
         config.put(AnswererConfig.MAX_CONTEXT_CHARS, 20_000);

@@ -2,7 +2,6 @@ package io.spanloop.labeler;
 
 import io.javalin.Javalin;
 import io.spanloop.schemas.AvroSerdes;
-import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,16 +30,7 @@ public final class Labeler implements AutoCloseable {
 
     public static Labeler start(LabelerConfig config) {
         AvroSerdes serdes = AvroSerdes.forRegistry(config.getString(LabelerConfig.REGISTRY_URL));
-        TopicNames defaults = TopicNames.DEFAULT;
-        Topics topics =
-                Topics.of(
-                        new TopicNames(
-                                defaults.questions(),
-                                config.getString(LabelerConfig.TOPIC_ANSWERS),
-                                config.getString(LabelerConfig.TOPIC_FEEDBACK),
-                                defaults.modelVersions(),
-                                defaults.questionsDlq()),
-                        serdes);
+        Topics topics = Topics.of(config.topicNames(), serdes);
         Annotators annotators = config.annotators();
         if (annotators.isEmpty()) {
             LOG.warn("No annotators configured ({}): nobody can log in", LabelerConfig.ANNOTATORS);

@@ -3,6 +3,7 @@ package io.spanloop.labeler;
 import io.spanloop.config.ConfigSources;
 import io.spanloop.config.ServiceConfigs;
 import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.TopicRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,14 +31,14 @@ public final class LabelerConfig extends AbstractConfig {
     public static final String HTTP_HOST = "http.host";
     public static final String HTTP_PORT = "http.port";
     public static final String HTTP_MAX_BODY_BYTES = "http.max.body.bytes";
-    public static final String TOPIC_ANSWERS = "topic.answers";
-    public static final String TOPIC_FEEDBACK = "topic.feedback";
+    public static final String TOPIC_ANSWERS = TopicRole.ANSWERS.configKey();
+    public static final String TOPIC_FEEDBACK = TopicRole.FEEDBACK.configKey();
     public static final String ANNOTATORS = "annotators";
     public static final String QUEUE_ORDER = "queue.order";
     public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
 
     public static final ConfigDef DEFINITION =
-            ServiceConfigs.withConnections()
+            topics(ServiceConfigs.withConnections())
                     .define(
                             APPLICATION_ID,
                             Type.STRING,
@@ -72,19 +73,6 @@ public final class LabelerConfig extends AbstractConfig {
                             Importance.LOW,
                             "Larger request bodies are refused with 413.")
                     .define(
-                            TOPIC_ANSWERS,
-                            Type.STRING,
-                            TopicNames.DEFAULT.answers(),
-                            Importance.HIGH,
-                            "Answers topic (the review queue's input).")
-                    .define(
-                            TOPIC_FEEDBACK,
-                            Type.STRING,
-                            TopicNames.DEFAULT.feedback(),
-                            Importance.HIGH,
-                            "Feedback topic (corrections; needs as many partitions as the"
-                                    + " answers topic).")
-                    .define(
                             ANNOTATORS,
                             Type.PASSWORD,
                             "",
@@ -109,6 +97,15 @@ public final class LabelerConfig extends AbstractConfig {
                                     + " the person gets a 503 (the correction is then not"
                                     + " confirmed).");
 
+    private static ConfigDef topics(ConfigDef definition) {
+        ServiceConfigs.defineTopic(
+                definition, TopicRole.ANSWERS, "Answers topic (the review queue's input).");
+        return ServiceConfigs.defineTopic(
+                definition,
+                TopicRole.FEEDBACK,
+                "Feedback topic (corrections; needs as many partitions as the answers topic).");
+    }
+
     public LabelerConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);
     }
@@ -121,10 +118,11 @@ public final class LabelerConfig extends AbstractConfig {
     }
 
     public String stateDir() {
-        String dir = getString(STATE_DIR);
-        return dir.isBlank()
-                ? Path.of(System.getProperty("java.io.tmpdir"), "spanloop-labeler").toString()
-                : dir;
+        return ServiceConfigs.stateDir(getString(STATE_DIR), "spanloop-labeler");
+    }
+
+    public TopicNames topicNames() {
+        return ServiceConfigs.topicNames(this);
     }
 
     public Annotators annotators() {

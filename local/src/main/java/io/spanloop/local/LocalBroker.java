@@ -21,11 +21,11 @@ final class LocalBroker {
 
     private LocalBroker() {}
 
-    static ChildProcess start(LocalOptions options) {
-        Path dir = options.dataDir().resolve("kafka");
+    static ChildProcess start(StackSettings settings) {
+        Path dir = settings.dataDir().resolve("kafka");
         Path config = dir.resolve("server.properties");
-        writeConfig(options, dir, config);
-        Path log = options.logs().resolve("kafka.log");
+        writeConfig(settings, dir, config);
+        Path log = settings.logs().resolve("kafka.log");
         if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
             ChildProcess format =
                     ChildProcess.startJava(
@@ -55,24 +55,25 @@ final class LocalBroker {
                                 config.toString()),
                         Map.of(),
                         log);
-        broker.awaitReady(() -> clusterAnswers(options.bootstrapServers()), Duration.ofSeconds(90));
+        broker.awaitReady(
+                () -> clusterAnswers(settings.bootstrapServers()), Duration.ofSeconds(90));
         return broker;
     }
 
-    private static void writeConfig(LocalOptions options, Path dir, Path config) {
+    private static void writeConfig(StackSettings settings, Path dir, Path config) {
         Properties props = new Properties();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put(
                 "listeners",
                 "PLAINTEXT://127.0.0.1:"
-                        + options.kafkaPort()
+                        + settings.kafkaPort()
                         + ",CONTROLLER://127.0.0.1:"
-                        + options.controllerPort());
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + options.kafkaPort());
+                        + settings.controllerPort());
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + settings.kafkaPort());
         props.put("controller.listener.names", "CONTROLLER");
         props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + options.controllerPort());
+        props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + settings.controllerPort());
         props.put("log.dirs", dir.resolve("logs").toAbsolutePath().toString());
         props.put("num.partitions", "1");
         props.put("offsets.topic.replication.factor", "1");

@@ -7,11 +7,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 
 /** Loopback ports the local run needs. */
-final class Ports {
+public final class Ports {
 
     private Ports() {}
 
-    static void requireFree(int port, String option) {
+    /** Fails, naming {@code option}, when {@code port} on 127.0.0.1 is taken. */
+    public static void requireFree(int port, String option) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
         } catch (IOException e) {
@@ -25,7 +26,7 @@ final class Ports {
     }
 
     /** Whether {@code host:port} accepts TCP connections. */
-    static boolean accepts(String hostPort) {
+    public static boolean accepts(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         try (Socket socket = new Socket()) {
             socket.connect(
@@ -40,7 +41,7 @@ final class Ports {
     }
 
     /** A port that is free right now. */
-    static int free() {
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         } catch (IOException e) {

@@ -224,7 +224,7 @@ class ComposeFileTest {
     void shouldCreateEveryTopicBeforeAnythingUsesIt() {
         Map<String, TopicSpec> created = createdTopics();
         // the local run's topics, exactly
-        for (NewTopic topic : LocalStack.topics(TopicNames.DEFAULT)) {
+        for (NewTopic topic : TopicLayout.singleBroker(TopicNames.DEFAULT)) {
             assertThat(created.get(topic.name()))
                     .as(topic.name())
                     .isEqualTo(

@@ -13,6 +13,10 @@ public record DeviceSpec(String spec) {
     public static final DeviceSpec AUTO = new DeviceSpec("auto");
     public static final DeviceSpec CPU = new DeviceSpec("cpu");
 
+    /** The accepted values, for a setting's documentation. */
+    public static final String CHOICES =
+            "auto (a CUDA GPU when the engine sees one), cpu, or gpu:N.";
+
     public DeviceSpec {
         spec = spec.trim().toLowerCase(Locale.ROOT);
         if (!spec.equals("auto") && !spec.equals("cpu") && !spec.matches("gpu(:\\d+)?")) {

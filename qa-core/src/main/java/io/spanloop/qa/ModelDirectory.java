@@ -4,8 +4,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * One immutable model version on disk (DESIGN §4): {@code <store>/<model-name>/<version>/} with
- * {@code model.pt}, {@code tokenizer.json} and {@code config.json}.
+ * One immutable model version on disk (README, "Model version directory"): {@code
+ * <store>/<model-name>/<version>/} with {@code model.pt}, {@code tokenizer.json} and {@code
+ * config.json}.
  *
  * @param path the version directory
  * @param version the version number (the directory's name)

@@ -32,13 +32,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The model store (DESIGN §4): one directory per model under the root, one immutable directory per
- * version, {@code <root>/<model-name>/<version>/}. A version is staged in a hidden temporary
- * directory, verified by loading it as a fresh model and comparing its logits with the model that
- * was written, and only then renamed into place atomically; so a version directory that exists is
- * complete and loads. Leftovers of a crashed writer are invisible to readers and removed by the
- * next write. Writers of one model are serialised (within the JVM and, by a file lock, across
- * processes on one host).
+ * The model store (README, "Model version directory"): one directory per model under the root, one
+ * immutable directory per version, {@code <root>/<model-name>/<version>/}. A version is staged in a
+ * hidden temporary directory, verified by loading it as a fresh model and comparing its logits with
+ * the model that was written, and only then renamed into place atomically; so a version directory
+ * that exists is complete and loads. Leftovers of a crashed writer are invisible to readers and
+ * removed by the next write. Writers of one model are serialised (within the JVM and, by a file
+ * lock, across processes on one host).
  */
 public final class ModelStore {
 
@@ -58,6 +58,13 @@ public final class ModelStore {
                     .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
 
     private static final Map<Path, Object> WRITER_LOCKS = new ConcurrentHashMap<>();
+
+    private static final List<String> VERSION_FILES =
+            List.of(
+                    ModelDirectory.MODEL_FILE,
+                    ModelDirectory.TOKENIZER_FILE,
+                    ModelDirectory.CONFIG_FILE,
+                    METADATA_FILE);
 
     private final Path root;
 
@@ -182,6 +189,82 @@ public final class ModelStore {
                 model.parentVersion(),
                 target);
         return ModelDirectory.open(target);
+    }
+
+    /**
+     * Installs a copy of an existing version directory (a bundled, imported or pre-trained model)
+     * as version {@code version} of {@code modelName}, with the guarantee of {@link #copy}.
+     *
+     * @throws FileAlreadyExistsException when the version exists (versions are immutable)
+     * @throws InvalidModelException when {@code source} is not a complete version directory
+     */
+    public ModelDirectory install(ModelDirectory source, String modelName, long version)
+            throws IOException {
+        Objects.requireNonNull(source, "source");
+        Path modelDir = modelPath(modelName);
+        Path target = versionPath(modelName, version);
+        Files.createDirectories(modelDir);
+        ModelDirectory installed;
+        synchronized (WRITER_LOCKS.computeIfAbsent(modelDir, k -> new Object())) {
+            try (FileChannel lockFile =
+                            FileChannel.open(
+                                    modelDir.resolve(LOCK_FILE),
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.WRITE);
+                    FileLock lock = lockFile.lock()) {
+                removeStagingLeftovers(modelDir);
+                installed = copy(source, target, false);
+            }
+        }
+        LOG.info("Installed {} as {} version {} ({})", source.path(), modelName, version, target);
+        return installed;
+    }
+
+    /**
+     * Copies a version directory's files ({@code model.pt}, {@code tokenizer.json}, {@code
+     * config.json} and, if present, {@code metadata.json}) to {@code target}: staged in a hidden
+     * directory next to it, flushed, checked to open as a version, then renamed into place. So
+     * {@code target} is never half-written: it is absent, or complete. With {@code replace}, an
+     * existing {@code target} is moved aside first and deleted once the copy is in place.
+     *
+     * @throws FileAlreadyExistsException when {@code target} exists and {@code replace} is false
+     */
+    public static ModelDirectory copy(ModelDirectory source, Path target, boolean replace)
+            throws IOException {
+        Path destination = target.toAbsolutePath().normalize();
+        Path parent = destination.getParent();
+        Files.createDirectories(parent);
+        if (!replace && Files.exists(destination)) {
+            throw new FileAlreadyExistsException(
+                    destination.toString(), null, "model versions are immutable");
+        }
+        String name = destination.getFileName().toString();
+        Path staging = parent.resolve(TEMP_PREFIX + name + "-" + UUID.randomUUID());
+        Path old = parent.resolve(TEMP_PREFIX + name + "-replaced-" + UUID.randomUUID());
+        try {
+            Path staged = staging.resolve(name);
+            Files.createDirectories(staged);
+            for (String file : VERSION_FILES) {
+                Path from = source.path().resolve(file);
+                if (Files.exists(from) || !file.equals(METADATA_FILE)) {
+                    Files.copy(from, staged.resolve(file));
+                    FileOps.fsync(staged.resolve(file));
+                }
+            }
+            FileOps.fsync(staged);
+            ModelDirectory.open(staged);
+            if (replace && Files.exists(destination)) {
+                Files.move(destination, old, StandardCopyOption.ATOMIC_MOVE);
+            }
+            Files.move(staged, destination, StandardCopyOption.ATOMIC_MOVE);
+            FileOps.fsync(parent);
+            FileOps.deleteRecursively(old);
+            FileOps.deleteRecursively(staging);
+        } catch (IOException | RuntimeException | Error e) {
+            FileOps.deleteQuietly(staging, e);
+            throw e;
+        }
+        return ModelDirectory.open(destination);
     }
 
     private Path stage(

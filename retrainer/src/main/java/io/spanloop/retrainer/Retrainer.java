@@ -1,7 +1,5 @@
 package io.spanloop.retrainer;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.qa.EngineSettings;
@@ -10,7 +8,6 @@ import io.spanloop.qa.ModelStore;
 import io.spanloop.qa.SquadDataset;
 import io.spanloop.qa.SquadReader;
 import io.spanloop.schemas.AvroSerdes;
-import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +21,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,18 +67,9 @@ public final class Retrainer implements AutoCloseable {
     /** Recovers, then starts watching for triggers on a thread of its own. */
     public static Retrainer start(RetrainerConfig config) {
         new EngineSettings(0, 0).apply();
-        AvroSerdes serdes = AvroSerdes.forRegistry(config.getString(RetrainerConfig.REGISTRY_URL));
-        TopicNames defaults = TopicNames.DEFAULT;
         Topics topics =
-                Topics.of(
-                        new TopicNames(
-                                defaults.questions(),
-                                defaults.answers(),
-                                config.getString(RetrainerConfig.TOPIC_FEEDBACK),
-                                config.getString(RetrainerConfig.TOPIC_MODEL_VERSIONS),
-                                defaults.questionsDlq()),
-                        serdes);
-        String bootstrap = config.getString(RetrainerConfig.BOOTSTRAP_SERVERS);
+                Topics.of(config.topicNames(), AvroSerdes.forRegistry(config.registryUrl()));
+        String bootstrap = config.bootstrapServers();
         ModelStore store = new ModelStore(config.store());
         installInitialVersion(config, store);
         requireMatchingName(config, store);
@@ -94,8 +83,7 @@ public final class Retrainer implements AutoCloseable {
                             topics.modelVersions().name(),
                             config.modelName(),
                             topics.modelVersions().valueSerde().deserializer());
-            String seedFile = config.getString(RetrainerConfig.SEED_SQUAD_FILE);
-            SquadDataset seed = seedFile.isBlank() ? null : readSeed(Path.of(seedFile));
+            SquadDataset seed = config.seedFile().map(Retrainer::readSeed).orElse(null);
             Retrainer retrainer =
                     new Retrainer(
                             config,
@@ -113,7 +101,7 @@ public final class Retrainer implements AutoCloseable {
                     "Retrainer for {} started: serving v{}, triggers: {} new labels or every {}",
                     config.modelName(),
                     retrainer.serving().version(),
-                    config.getInt(RetrainerConfig.TRIGGER_MIN_LABELS),
+                    config.minLabels(),
                     config.triggerInterval());
             return retrainer;
         } catch (RuntimeException e) {
@@ -134,18 +122,23 @@ public final class Retrainer implements AutoCloseable {
         if (store.latestVersion(config.modelName()).isPresent()) {
             return;
         }
-        String initial = config.getString(RetrainerConfig.MODEL_INITIAL);
-        if (initial.isBlank()) {
-            throw new IllegalStateException(
-                    "the store "
-                            + config.store()
-                            + " has no version of "
-                            + config.modelName()
-                            + " and "
-                            + RetrainerConfig.MODEL_INITIAL
-                            + " names none");
+        Path initial =
+                config.initialModel()
+                        .orElseThrow(
+                                () ->
+                                        new ConfigException(
+                                                "the store "
+                                                        + config.store()
+                                                        + " has no version of "
+                                                        + config.modelName()
+                                                        + " and "
+                                                        + RetrainerConfig.MODEL_INITIAL
+                                                        + " names none"));
+        try {
+            store.install(ModelDirectory.open(initial), config.modelName(), 1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install " + initial + " as version 1", e);
         }
-        InitialVersion.install(Path.of(initial), store.versionPath(config.modelName(), 1));
     }
 
     /**
@@ -157,7 +150,7 @@ public final class Retrainer implements AutoCloseable {
         ModelDirectory first =
                 store.open(config.modelName(), store.versions(config.modelName()).get(0));
         if (!first.modelName().equals(config.modelName())) {
-            throw new IllegalStateException(
+            throw new ConfigException(
                     RetrainerConfig.MODEL_NAME
                             + " is '"
                             + config.modelName()
@@ -205,15 +198,12 @@ public final class Retrainer implements AutoCloseable {
     }
 
     private static ModelVersion eventOf(Path dir) {
-        try {
-            JsonNode metadata = new ObjectMapper().readTree(dir.resolve("metadata.json").toFile());
-            ModelVersion event = EventJson.read(metadata.path("event").asText());
-            event.setUri(dir.toUri().toString());
-            event.setSha256(ModelStore.sha256(dir.resolve(ModelDirectory.MODEL_FILE)));
-            return event;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the metadata of " + dir, e);
-        }
+        ModelDirectory version = ModelDirectory.open(dir);
+        ModelVersion event =
+                EventJson.read(String.valueOf(ModelStore.readMetadata(version).get("event")));
+        event.setUri(dir.toUri().toString());
+        event.setSha256(ModelStore.sha256(version.modelFile()));
+        return event;
     }
 
     private void publish(ModelVersion event) {
@@ -262,7 +252,7 @@ public final class Retrainer implements AutoCloseable {
         if (fresh == 0) {
             return false;
         }
-        if (fresh >= config.getInt(RetrainerConfig.TRIGGER_MIN_LABELS)) {
+        if (fresh >= config.minLabels()) {
             LOG.info("{} new labels: training", fresh);
             return true;
         }

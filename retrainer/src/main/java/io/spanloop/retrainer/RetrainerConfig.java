@@ -3,11 +3,15 @@ package io.spanloop.retrainer;
 import io.spanloop.config.ConfigSources;
 import io.spanloop.config.ServiceConfigs;
 import io.spanloop.qa.DeviceSpec;
+import io.spanloop.qa.TrainingOptions;
 import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.TopicRole;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -24,8 +28,8 @@ public final class RetrainerConfig extends AbstractConfig {
 
     public static final String BOOTSTRAP_SERVERS = ServiceConfigs.BOOTSTRAP_SERVERS;
     public static final String REGISTRY_URL = ServiceConfigs.REGISTRY_URL;
-    public static final String TOPIC_FEEDBACK = "topic.feedback";
-    public static final String TOPIC_MODEL_VERSIONS = "topic.model.versions";
+    public static final String TOPIC_FEEDBACK = TopicRole.FEEDBACK.configKey();
+    public static final String TOPIC_MODEL_VERSIONS = TopicRole.MODEL_VERSIONS.configKey();
     public static final String MODEL_STORE = "model.store";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_INITIAL = "model.initial";
@@ -48,20 +52,7 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String SEED_SQUAD_USE = "seed.squad.use";
 
     public static final ConfigDef DEFINITION =
-            ServiceConfigs.withConnections()
-                    .define(
-                            TOPIC_FEEDBACK,
-                            Type.STRING,
-                            TopicNames.DEFAULT.feedback(),
-                            Importance.HIGH,
-                            "Corrections (training labels); latest per question id wins.")
-                    .define(
-                            TOPIC_MODEL_VERSIONS,
-                            Type.STRING,
-                            TopicNames.DEFAULT.modelVersions(),
-                            Importance.HIGH,
-                            "Where model versions are published (this retrainer is its only"
-                                    + " writer).")
+            topics(ServiceConfigs.withConnections())
                     .define(
                             MODEL_STORE,
                             Type.STRING,
@@ -173,9 +164,9 @@ public final class RetrainerConfig extends AbstractConfig {
                             TRAIN_DEVICE,
                             Type.STRING,
                             "auto",
-                            (name, value) -> DeviceSpec.parse(String.valueOf(value)),
+                            ServiceConfigs.validatedBy(DeviceSpec::parse),
                             Importance.MEDIUM,
-                            "auto (a CUDA GPU when the engine sees one), cpu, or gpu:N.")
+                            DeviceSpec.CHOICES)
                     .define(
                             EVAL_HOLDOUT_PERCENT,
                             Type.INT,
@@ -202,10 +193,37 @@ public final class RetrainerConfig extends AbstractConfig {
                             SEED_SQUAD_USE,
                             Type.STRING,
                             "both",
-                            ConfigDef.ValidString.in("train", "eval", "both"),
+                            ConfigDef.ValidString.in(SeedUse.names()),
                             Importance.LOW,
                             "Use the seed file for training (replayed), evaluation, or both"
                                     + " (split by hash like the labels).");
+
+    /** What the seed file is used for. */
+    public enum SeedUse {
+        /** Replayed in training only. */
+        TRAIN,
+        /** Evaluation only. */
+        EVAL,
+        /** Both, split by hash of the example id like the labels. */
+        BOTH;
+
+        static String[] names() {
+            return java.util.Arrays.stream(values())
+                    .map(v -> v.name().toLowerCase(Locale.ROOT))
+                    .toArray(String[]::new);
+        }
+    }
+
+    private static ConfigDef topics(ConfigDef definition) {
+        ServiceConfigs.defineTopic(
+                definition,
+                TopicRole.FEEDBACK,
+                "Corrections (training labels); latest per question id wins.");
+        return ServiceConfigs.defineTopic(
+                definition,
+                TopicRole.MODEL_VERSIONS,
+                "Where model versions are published (this retrainer is its only writer).");
+    }
 
     public RetrainerConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);
@@ -216,12 +234,33 @@ public final class RetrainerConfig extends AbstractConfig {
                 ConfigSources.load(DEFINITION, ENV_PREFIX, List.of(), file, env));
     }
 
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS);
+    }
+
+    public String registryUrl() {
+        return getString(REGISTRY_URL);
+    }
+
+    public TopicNames topicNames() {
+        return ServiceConfigs.topicNames(this);
+    }
+
     public Path store() {
         return Path.of(getString(MODEL_STORE));
     }
 
     public String modelName() {
         return getString(MODEL_NAME);
+    }
+
+    /** The version directory to install as version 1 into an empty store, if one is named. */
+    public Optional<Path> initialModel() {
+        return optionalPath(MODEL_INITIAL);
+    }
+
+    public int minLabels() {
+        return getInt(TRIGGER_MIN_LABELS);
     }
 
     public Duration triggerInterval() {
@@ -234,5 +273,54 @@ public final class RetrainerConfig extends AbstractConfig {
 
     public DeviceSpec device() {
         return DeviceSpec.parse(getString(TRAIN_DEVICE));
+    }
+
+    /** How one training runs: epochs, batch, learning rate schedule, seed, device. */
+    public TrainingOptions trainingOptions() {
+        return TrainingOptions.DEFAULTS
+                .withEpochs(getInt(TRAIN_EPOCHS))
+                .withBatchSize(getInt(TRAIN_BATCH_SIZE))
+                .withLearningRate(getDouble(TRAIN_LEARNING_RATE))
+                .withWeightDecay(getDouble(TRAIN_WEIGHT_DECAY))
+                .withWarmupFraction(getDouble(TRAIN_WARMUP_FRACTION))
+                .withMaxSteps(getInt(TRAIN_MAX_STEPS))
+                .withSeed((int) seed())
+                .withDevice(device());
+    }
+
+    /** Older labels and seed examples replayed per new label. */
+    public double replayRatio() {
+        return getDouble(TRAIN_REPLAY_RATIO);
+    }
+
+    public boolean replayAllLabels() {
+        return getBoolean(TRAIN_REPLAY_ALL_LABELS);
+    }
+
+    public long seed() {
+        return getLong(TRAIN_SEED);
+    }
+
+    public int holdoutPercent() {
+        return getInt(EVAL_HOLDOUT_PERCENT);
+    }
+
+    /** F1 points a candidate may lose against the incumbent and still be PUBLISHED. */
+    public double evalTolerance() {
+        return getDouble(EVAL_TOLERANCE);
+    }
+
+    /** The SQuAD file of extra examples, if one is named. */
+    public Optional<Path> seedFile() {
+        return optionalPath(SEED_SQUAD_FILE);
+    }
+
+    public SeedUse seedUse() {
+        return SeedUse.valueOf(getString(SEED_SQUAD_USE).toUpperCase(Locale.ROOT));
+    }
+
+    private Optional<Path> optionalPath(String key) {
+        String value = getString(key);
+        return value.isBlank() ? Optional.empty() : Optional.of(Path.of(value));
     }
 }

@@ -19,7 +19,7 @@ public final class RetrainerMain {
                             RetrainerConfig.load(
                                     ServiceConfigs.configFile(args, RetrainerConfig.ENV_PREFIX),
                                     System.getenv()));
-        } catch (ConfigException | IllegalStateException e) {
+        } catch (ConfigException e) {
             System.err.println("retrainer: " + e.getMessage());
             System.exit(2);
             return;

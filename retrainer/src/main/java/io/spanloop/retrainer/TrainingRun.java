@@ -13,7 +13,6 @@ import io.spanloop.qa.QaModelOptions;
 import io.spanloop.qa.SquadDataset;
 import io.spanloop.qa.TrainedModel;
 import io.spanloop.qa.TrainingExample;
-import io.spanloop.qa.TrainingOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -21,9 +20,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +55,12 @@ final class TrainingRun {
             ModelDirectory serving,
             long version) {
         boolean nullAnswers = serving.config().supportsNullAnswer();
-        LabelSplit split = new LabelSplit(config.getInt(RetrainerConfig.EVAL_HOLDOUT_PERCENT));
+        LabelSplit split = new LabelSplit(config.holdoutPercent());
         List<TrainingExample> fresh = new ArrayList<>();
         List<TrainingExample> older = new ArrayList<>();
         List<TrainingExample> eval = new ArrayList<>();
         Map<String, List<String>> golds = new HashMap<>();
-        java.util.Set<String> newIds = new java.util.HashSet<>();
+        Set<String> newIds = new HashSet<>();
         labels.newerThan(covered).forEach(l -> newIds.add(l.correction().getQuestionId()));
         for (LabelSnapshot.Label label : labels.latest().values()) {
             TrainingExample example = Examples.of(label.correction(), nullAnswers);
@@ -76,7 +77,7 @@ final class TrainingRun {
             }
         }
         List<TrainingExample> training;
-        if (config.getBoolean(RetrainerConfig.TRAIN_REPLAY_ALL_LABELS)) {
+        if (config.replayAllLabels()) {
             // every older label again, and seed examples sampled at the replay ratio
             List<TrainingExample> seeds = new ArrayList<>();
             addSeed(split, seeds, eval, golds);
@@ -106,7 +107,8 @@ final class TrainingRun {
                 training.size() - fresh.size(),
                 eval.size());
         try (DjlQaModel incumbent = DjlQaModel.load(serving, QaModelOptions.DEFAULTS);
-                TrainedModel candidate = new FineTuner(options()).fineTune(serving, training)) {
+                TrainedModel candidate =
+                        new FineTuner(config.trainingOptions()).fineTune(serving, training)) {
             EvalScores incumbentScores = QaEvaluator.evaluate(incumbent, eval, golds);
             EvalScores candidateScores = candidate.evaluate(eval, golds);
             EvalMetrics metrics =
@@ -116,7 +118,7 @@ final class TrainingRun {
                             incumbentScores.exactMatch(),
                             incumbentScores.f1(),
                             eval.size());
-            double tolerance = config.getDouble(RetrainerConfig.EVAL_TOLERANCE);
+            double tolerance = config.evalTolerance();
             LOG.info(
                     "Candidate v{}: EM {} F1 {}; incumbent v{}: EM {} F1 {} ({} held-out)",
                     version,
@@ -201,10 +203,12 @@ final class TrainingRun {
         if (seed == null) {
             return;
         }
-        String use = config.getString(RetrainerConfig.SEED_SQUAD_USE);
+        RetrainerConfig.SeedUse use = config.seedUse();
         for (TrainingExample example : seed.examples()) {
             boolean toEval =
-                    use.equals("eval") || (use.equals("both") && split.isHeldOut(example.id()));
+                    use == RetrainerConfig.SeedUse.EVAL
+                            || (use == RetrainerConfig.SeedUse.BOTH
+                                    && split.isHeldOut(example.id()));
             if (toEval) {
                 eval.add(example);
                 golds.put(
@@ -220,30 +224,12 @@ final class TrainingRun {
     private List<TrainingExample> trainingSet(
             List<TrainingExample> fresh, List<TrainingExample> older) {
         List<TrainingExample> shuffled = new ArrayList<>(older);
-        Collections.shuffle(shuffled, new Random(config.getLong(RetrainerConfig.TRAIN_SEED)));
+        Collections.shuffle(shuffled, new Random(config.seed()));
         int replay =
-                (int)
-                        Math.min(
-                                shuffled.size(),
-                                Math.round(
-                                        fresh.size()
-                                                * config.getDouble(
-                                                        RetrainerConfig.TRAIN_REPLAY_RATIO)));
+                (int) Math.min(shuffled.size(), Math.round(fresh.size() * config.replayRatio()));
         List<TrainingExample> training = new ArrayList<>(fresh);
         training.addAll(shuffled.subList(0, replay));
         return training;
-    }
-
-    private TrainingOptions options() {
-        return TrainingOptions.DEFAULTS
-                .withEpochs(config.getInt(RetrainerConfig.TRAIN_EPOCHS))
-                .withBatchSize(config.getInt(RetrainerConfig.TRAIN_BATCH_SIZE))
-                .withLearningRate(config.getDouble(RetrainerConfig.TRAIN_LEARNING_RATE))
-                .withWeightDecay(config.getDouble(RetrainerConfig.TRAIN_WEIGHT_DECAY))
-                .withWarmupFraction(config.getDouble(RetrainerConfig.TRAIN_WARMUP_FRACTION))
-                .withMaxSteps(config.getInt(RetrainerConfig.TRAIN_MAX_STEPS))
-                .withSeed(config.getLong(RetrainerConfig.TRAIN_SEED).intValue())
-                .withDevice(config.device());
     }
 
     private ModelVersion rejected(

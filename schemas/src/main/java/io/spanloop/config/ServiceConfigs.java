@@ -1,11 +1,21 @@
 package io.spanloop.config;
 
+import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.TopicRole;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
-/** What every spanloop service's settings share: where Kafka and the registry are, the file. */
+/**
+ * What every spanloop service's settings share: where Kafka and the registry are, the topics it
+ * uses, its local state directory, and the properties file it reads.
+ */
 public final class ServiceConfigs {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
@@ -28,6 +38,61 @@ public final class ServiceConfigs {
                         "http://127.0.0.1:8081/apis/registry/v3",
                         Importance.HIGH,
                         "Schema registry (Apicurio v3 API) for the Avro serdes.");
+    }
+
+    /**
+     * Adds the setting that names the topic of {@code role} ({@link TopicRole#configKey()},
+     * defaulting to its standard name) to {@code definition}, which is returned.
+     */
+    public static ConfigDef defineTopic(ConfigDef definition, TopicRole role, String doc) {
+        return definition.define(
+                role.configKey(), Type.STRING, role.defaultName(), Importance.HIGH, doc);
+    }
+
+    /**
+     * The topic names a service's config gives: each topic its definition names is read from the
+     * config, every other topic keeps its standard name.
+     */
+    public static TopicNames topicNames(AbstractConfig config) {
+        TopicNames names = TopicNames.DEFAULT;
+        for (TopicRole role : TopicRole.values()) {
+            if (config.values().containsKey(role.configKey())) {
+                names = names.with(role, config.getString(role.configKey()));
+            }
+        }
+        return names;
+    }
+
+    /** The settings that make a service of {@code definition} use the topics of {@code names}. */
+    public static Map<String, Object> topicSettings(ConfigDef definition, TopicNames names) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (TopicRole role : TopicRole.values()) {
+            if (definition.names().contains(role.configKey())) {
+                settings.put(role.configKey(), names.name(role));
+            }
+        }
+        return settings;
+    }
+
+    /** {@code configured}, or {@code <java.io.tmpdir>/<serviceName>} when it is blank. */
+    public static String stateDir(String configured, String serviceName) {
+        return configured == null || configured.isBlank()
+                ? Path.of(System.getProperty("java.io.tmpdir"), serviceName).toString()
+                : configured;
+    }
+
+    /**
+     * A validator that accepts what {@code parser} accepts; its {@code IllegalArgumentException}
+     * becomes the {@link ConfigException} that names the setting.
+     */
+    public static ConfigDef.Validator validatedBy(Function<String, ?> parser) {
+        return (name, value) -> {
+            try {
+                parser.apply(String.valueOf(value));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(name, value, e.getMessage());
+            }
+        };
     }
 
     /**

@@ -1,46 +1,34 @@
 package io.spanloop.schemas;
 
+import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * The names of the system's topics; {@link #DEFAULT} in production, {@link #withPrefix(String)} for
- * isolated deployments and tests.
- *
- * @param questions questions in, written by any producer
- * @param answers answers out, written only by the answerer
- * @param feedback corrections, written only by the labeler
- * @param modelVersions model versions, written only by the retrainer
- * @param questionsDlq questions the answerer could not process (original bytes, reason in headers)
+ * The names of the system's topics, one per {@link TopicRole}: {@link #DEFAULT} in production,
+ * {@link #withPrefix(String)} for isolated deployments and tests, {@link #with(TopicRole, String)}
+ * for a deployment that renames some of them. Every name is present, not blank, and distinct.
  */
-public record TopicNames(
-        String questions,
-        String answers,
-        String feedback,
-        String modelVersions,
-        String questionsDlq) {
+public final class TopicNames {
 
     /** The topic names of a standard deployment. */
-    public static final TopicNames DEFAULT =
-            new TopicNames(
-                    "qa.questions",
-                    "qa.answers",
-                    "qa.feedback",
-                    "qa.model-versions",
-                    "qa.questions.dlq");
+    public static final TopicNames DEFAULT = withPrefix("");
 
-    /** Validates that every name is present, not blank, and distinct from the others. */
-    public TopicNames {
-        List<String> names = List.of(questions, answers, feedback, modelVersions, questionsDlq);
-        for (String name : names) {
-            Objects.requireNonNull(name, "topic name");
+    private final Map<TopicRole, String> names;
+
+    private TopicNames(Map<TopicRole, String> names) {
+        for (TopicRole role : TopicRole.values()) {
+            String name = Objects.requireNonNull(names.get(role), () -> role + " topic name");
             if (name.isBlank()) {
-                throw new IllegalArgumentException("topic names must not be blank");
+                throw new IllegalArgumentException("the " + role + " topic name must not be blank");
             }
         }
-        if (names.stream().distinct().count() != names.size()) {
-            throw new IllegalArgumentException("topic names must be distinct: " + names);
+        if (names.values().stream().distinct().count() != names.size()) {
+            throw new IllegalArgumentException("topic names must be distinct: " + names.values());
         }
+        this.names = names;
     }
 
     /**
@@ -49,16 +37,67 @@ public record TopicNames(
      */
     public static TopicNames withPrefix(String prefix) {
         Objects.requireNonNull(prefix, "prefix");
-        return new TopicNames(
-                prefix + DEFAULT.questions,
-                prefix + DEFAULT.answers,
-                prefix + DEFAULT.feedback,
-                prefix + DEFAULT.modelVersions,
-                prefix + DEFAULT.questionsDlq);
+        Map<TopicRole, String> names = new EnumMap<>(TopicRole.class);
+        for (TopicRole role : TopicRole.values()) {
+            names.put(role, prefix + role.defaultName());
+        }
+        return new TopicNames(names);
     }
 
-    /** Every name, in declaration order (e.g. to create the topics). */
+    /** These names with the topic of {@code role} named {@code name}. */
+    public TopicNames with(TopicRole role, String name) {
+        Map<TopicRole, String> changed = new EnumMap<>(names);
+        changed.put(Objects.requireNonNull(role, "role"), name);
+        return new TopicNames(changed);
+    }
+
+    /** The name of the topic that plays {@code role}. */
+    public String name(TopicRole role) {
+        return names.get(role);
+    }
+
+    /** Questions in, written by any producer. */
+    public String questions() {
+        return names.get(TopicRole.QUESTIONS);
+    }
+
+    /** Answers out, written only by the answerer. */
+    public String answers() {
+        return names.get(TopicRole.ANSWERS);
+    }
+
+    /** Corrections, written only by the labeler. */
+    public String feedback() {
+        return names.get(TopicRole.FEEDBACK);
+    }
+
+    /** Model versions, written only by the retrainer. */
+    public String modelVersions() {
+        return names.get(TopicRole.MODEL_VERSIONS);
+    }
+
+    /** Questions the answerer could not process (original bytes, reason in headers). */
+    public String questionsDlq() {
+        return names.get(TopicRole.QUESTIONS_DLQ);
+    }
+
+    /** Every name, in {@link TopicRole} order (e.g. to create the topics). */
     public List<String> all() {
-        return List.of(questions, answers, feedback, modelVersions, questionsDlq);
+        return Arrays.stream(TopicRole.values()).map(names::get).toList();
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof TopicNames that && names.equals(that.names);
+    }
+
+    @Override
+    public int hashCode() {
+        return names.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TopicNames" + names;
     }
 }

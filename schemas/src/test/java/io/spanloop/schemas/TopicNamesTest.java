@@ -39,13 +39,25 @@ class TopicNamesTest {
     }
 
     @Test
+    void shouldRenameOneTopicAndKeepTheOthers() {
+        // When
+        TopicNames names = TopicNames.DEFAULT.with(TopicRole.FEEDBACK, "labels");
+
+        // Then
+        assertThat(names.feedback()).isEqualTo("labels");
+        assertThat(names.name(TopicRole.FEEDBACK)).isEqualTo("labels");
+        assertThat(names.questions()).isEqualTo("qa.questions");
+        assertThat(TopicNames.DEFAULT.feedback()).isEqualTo("qa.feedback");
+    }
+
+    @Test
     void shouldRejectBlankOrDuplicateNames() {
-        assertThatThrownBy(() -> new TopicNames("q", "a", " ", "m", "d"))
+        assertThatThrownBy(() -> TopicNames.DEFAULT.with(TopicRole.FEEDBACK, " "))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new TopicNames("q", "a", "q", "m", "d"))
+        assertThatThrownBy(() -> TopicNames.DEFAULT.with(TopicRole.FEEDBACK, "qa.questions"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("distinct");
-        assertThatThrownBy(() -> new TopicNames("q", null, "f", "m", "d"))
+        assertThatThrownBy(() -> TopicNames.DEFAULT.with(TopicRole.ANSWERS, null))
                 .isInstanceOf(NullPointerException.class);
     }
 }

@@ -1,18 +1,16 @@
 package io.spanloop.testkit;
 
+import io.spanloop.schemas.RegistryRunner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +22,7 @@ import org.slf4j.LoggerFactory;
 public final class SchemaRegistryProcess implements AutoCloseable {
 
     /** System property naming the directory the registry distribution was unpacked to. */
-    public static final String HOME_PROPERTY = "spanloop.registry.home";
+    public static final String HOME_PROPERTY = RegistryRunner.HOME_PROPERTY;
 
     private static final Logger LOG = LoggerFactory.getLogger(SchemaRegistryProcess.class);
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(90);
@@ -62,7 +60,7 @@ public final class SchemaRegistryProcess implements AutoCloseable {
      * output goes to {@code registry-<port>.log} next to {@code home}.
      */
     public static SchemaRegistryProcess start(Path home) {
-        Path runner = findRunnerJar(home);
+        Path runner = RegistryRunner.runnerJar(home);
         for (int attempt = 1; ; attempt++) {
             int port = FreePorts.next();
             Path logFile = home.toAbsolutePath().getParent().resolve("registry-" + port + ".log");
@@ -81,42 +79,10 @@ public final class SchemaRegistryProcess implements AutoCloseable {
         }
     }
 
-    static Path findRunnerJar(Path home) {
-        if (!Files.isDirectory(home)) {
-            throw new IllegalStateException(
-                    "Apicurio Registry not found at "
-                            + home.toAbsolutePath()
-                            + "; run the build's process-test-resources phase (unpack-registry)"
-                            + " first, e.g. mvn -pl <module> process-test-resources");
-        }
-        try (Stream<Path> files = Files.walk(home, 2)) {
-            List<Path> runners =
-                    files.filter(f -> f.getFileName().toString().endsWith("-runner.jar"))
-                            .filter(f -> !f.getParent().getFileName().toString().equals("lib"))
-                            .sorted()
-                            .toList();
-            if (runners.isEmpty()) {
-                throw new IllegalStateException("no *-runner.jar under " + home.toAbsolutePath());
-            }
-            return runners.get(0);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     private static SchemaRegistryProcess launch(Path runner, int port, Path logFile) {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command =
-                List.of(
-                        java.toString(),
-                        "-Xmx512m",
-                        "-XX:+UseSerialGC",
-                        "-XX:TieredStopAtLevel=1",
-                        "-Dquarkus.http.host=127.0.0.1",
-                        "-Dquarkus.http.port=" + port,
-                        "-Dquarkus.log.console.color=false",
-                        "-jar",
-                        runner.toString());
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(RegistryRunner.javaArgs(runner, port, null));
         try {
             Process process =
                     new ProcessBuilder(command)
@@ -135,10 +101,6 @@ public final class SchemaRegistryProcess implements AutoCloseable {
         long started = System.nanoTime();
         long deadline = started + STARTUP_TIMEOUT.toNanos();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        HttpRequest ready =
-                HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
-                        .timeout(Duration.ofSeconds(5))
-                        .build();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException(
@@ -149,19 +111,12 @@ public final class SchemaRegistryProcess implements AutoCloseable {
                                 + ":\n"
                                 + logTail());
             }
-            try {
-                if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    LOG.info(
-                            "registry at {} ready in {} ms",
-                            baseUrl(),
-                            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for the registry", e);
+            if (RegistryRunner.isReady(http, port)) {
+                LOG.info(
+                        "registry at {} ready in {} ms",
+                        registryUrl(),
+                        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                return;
             }
             sleep(100);
         }
@@ -187,18 +142,14 @@ public final class SchemaRegistryProcess implements AutoCloseable {
         }
     }
 
-    private String baseUrl() {
-        return "http://127.0.0.1:" + port;
-    }
-
     /** The Apicurio v3 REST API, what {@code apicurio.registry.url} wants. */
     public String registryUrl() {
-        return baseUrl() + "/apis/registry/v3";
+        return RegistryRunner.registryUrl(port);
     }
 
     /** The Confluent-compatible API, what Confluent clients' {@code schema.registry.url} wants. */
     public String ccompatUrl() {
-        return baseUrl() + "/apis/ccompat/v7";
+        return RegistryRunner.ccompatUrl(port);
     }
 
     /** The file the registry's output goes to. */

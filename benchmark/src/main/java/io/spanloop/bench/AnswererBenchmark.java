@@ -1,0 +1,277 @@
+package io.spanloop.bench;
+
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.spanloop.answerer.Answerer;
+import io.spanloop.answerer.AnswererConfig;
+import io.spanloop.config.ServiceConfigs;
+import io.spanloop.events.Question;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.QaInput;
+import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.schemas.AvroSerdes;
+import io.spanloop.schemas.TopicNames;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.ThreadMetadata;
+
+/**
+ * The answerer benchmark (run by the repository's {@code ./bench}; not a test): measures the raw
+ * model throughput at the answerer's batch size, then pushes the same questions through a real
+ * answerer on a real broker, and prints end-to-end answers/s, their ratio to the model throughput,
+ * and question → answer latencies as Markdown.
+ */
+public final class AnswererBenchmark {
+
+    private AnswererBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        if (BenchOptions.wantsHelp(args)) {
+            System.out.print(BenchOptions.USAGE);
+            return;
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("error: " + e.getMessage() + "\n");
+            System.err.print(BenchOptions.USAGE);
+            System.exit(2);
+            return;
+        }
+        int status;
+        try {
+            status = run(options);
+        } catch (Exception | Error e) {
+            e.printStackTrace();
+            status = 1;
+        }
+        // leftover non-daemon client threads must not keep the JVM alive
+        System.exit(status);
+    }
+
+    static int run(BenchOptions options) throws Exception {
+        Path work = Files.createTempDirectory("spanloop-bench-");
+        try {
+            ModelDirectory model =
+                    options.modelDir() == null
+                            ? TinyModel.copyTo(work.resolve("models"), 1)
+                            : ModelDirectory.open(options.modelDir());
+            List<QaInput> warmup = BenchQuestions.generate(options.warmup(), options.seed() + 1);
+            List<QaInput> questions = BenchQuestions.generate(options.questions(), options.seed());
+            double busy = CpuAccounting.machineBusy(2000);
+            if (busy > 0.2) {
+                log(
+                        "WARNING: the machine is %.0f%% busy before the benchmark starts; other"
+                                + " work skews every number (see 'other processes' in the report)",
+                        100 * busy);
+            }
+            // the answerer's own settings decide engine threads and model options for all runs
+            AnswererConfig modelOnly = new AnswererConfig(modelSettings(options, model));
+            modelOnly.engineSettings().apply();
+            log(
+                    "model-only baselines (no broker yet): %s, %d questions, batch %d,"
+                            + " %d thread(s)",
+                    model.path(), questions.size(), options.batchSize(), options.streamThreads());
+            ModelBaselines.Result baselines =
+                    ModelBaselines.measure(
+                            model,
+                            modelOnly.modelOptions(),
+                            warmup,
+                            questions,
+                            options.batchSize(),
+                            options.baselineRounds(),
+                            options.streamThreads());
+            log(
+                    "forward-only %.0f answers/s, QaPredictor %.0f answers/s",
+                    baselines.forward().perSecond(), baselines.predictor().perSecond());
+            log("starting the broker and the registry on 127.0.0.1");
+            try (BenchBroker broker = BenchBroker.start()) {
+                return endToEnd(
+                        options,
+                        model,
+                        baselines,
+                        warmup,
+                        questions,
+                        broker,
+                        work.resolve("state"));
+            }
+        } finally {
+            deleteRecursively(work);
+        }
+    }
+
+    private static int endToEnd(
+            BenchOptions options,
+            ModelDirectory model,
+            ModelBaselines.Result baselines,
+            List<QaInput> warmup,
+            List<QaInput> questions,
+            BenchBroker broker,
+            Path stateDir)
+            throws Exception {
+        String runId = UUID.randomUUID().toString().substring(0, 8);
+        TopicNames names = TopicNames.withPrefix("bench-" + runId + ".");
+        broker.createTopics(names, options.partitions());
+        String applicationId = "bench-answerer-" + runId;
+        Map<String, Object> settings = modelSettings(options, model);
+        settings.putAll(kafkaSettings(broker, names, applicationId, stateDir));
+        AnswererConfig config = new AnswererConfig(settings);
+
+        Duration timeout = options.timeout();
+        AvroSerdes serdes = AvroSerdes.forRegistry(broker.registryUrl());
+        LoadPhase.Result burst;
+        LoadPhase.Result paced = null;
+        int duplicates;
+        try (Answerer answerer = Answerer.start(config);
+                AnswerCollector collector =
+                        new AnswerCollector(broker.bootstrapServers(), serdes, names.answers());
+                KafkaProducer<String, Question> producer = producer(broker, serdes)) {
+            awaitRunning(answerer.streams(), options.partitions(), timeout);
+            LoadPhase phase =
+                    new LoadPhase(producer, names.questions(), collector, answerer.streams());
+            if (!warmup.isEmpty()) {
+                log("end to end: %d warm-up questions", warmup.size());
+                require(phase.run("warm-up", "w", warmup, 0, timeout));
+            }
+            log("end to end: burst of %d questions", questions.size());
+            burst = require(phase.run("burst", "q", questions, 0, timeout));
+            log(
+                    "burst: %.0f answers/s, p50 %.0f ms, p99 %.0f ms",
+                    burst.answersPerSecond(),
+                    LoadPhase.percentile(burst.latency(), 50),
+                    LoadPhase.percentile(burst.latency(), 99));
+            if (options.pacedLoad() > 0) {
+                double rate = options.pacedLoad() * burst.answersPerSecond();
+                int count = (int) Math.min(questions.size(), Math.max(100, Math.round(rate * 30)));
+                log("end to end: %d questions paced at %.0f/s", count, rate);
+                paced =
+                        require(
+                                phase.run(
+                                        "paced", "p", questions.subList(0, count), rate, timeout));
+                log(
+                        "paced: p50 %.0f ms, p99 %.0f ms",
+                        LoadPhase.percentile(paced.latency(), 50),
+                        LoadPhase.percentile(paced.latency(), 99));
+            }
+            duplicates = collector.duplicates();
+        }
+        BenchReport.Run run =
+                new BenchReport.Run(
+                        options,
+                        model,
+                        baselines,
+                        burst,
+                        paced,
+                        SerdeCost.measure(serdes, names, burst.answers()),
+                        broker.endOffsets(names.answers()),
+                        broker.countRecords(applicationId + "-question-buffer-changelog"),
+                        broker.endOffsets(names.questionsDlq()),
+                        duplicates);
+        String markdown = BenchReport.markdown(run);
+        System.out.println();
+        System.out.println(markdown);
+        BenchReport.write(run, options.out());
+        log("written to %s", options.out().toAbsolutePath());
+        if (duplicates > 0 || run.deadLetters() > 0) {
+            log("FAILED: %d duplicate answers, %d dead letters", duplicates, run.deadLetters());
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The answerer's settings apart from Kafka: the baselines read model and engine from them. */
+    private static Map<String, Object> modelSettings(BenchOptions options, ModelDirectory model) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(AnswererConfig.MODEL_DIR, model.path().toString());
+        settings.put(AnswererConfig.MODEL_DEVICE, options.device());
+        settings.put(AnswererConfig.BATCH_MAX_SIZE, options.batchSize());
+        settings.put(AnswererConfig.BATCH_MAX_WAIT_MS, options.batchMaxWaitMs());
+        settings.put(AnswererConfig.COMMIT_INTERVAL_MS, options.commitIntervalMs());
+        settings.put(AnswererConfig.STREAM_THREADS, options.streamThreads());
+        settings.put(AnswererConfig.ENGINE_INTRA_OP_THREADS, options.intraOpThreads());
+        settings.put(AnswererConfig.ENGINE_INTER_OP_THREADS, options.interOpThreads());
+        return settings;
+    }
+
+    private static Map<String, Object> kafkaSettings(
+            BenchBroker broker, TopicNames names, String applicationId, Path stateDir) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(AnswererConfig.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        settings.put(AnswererConfig.REGISTRY_URL, broker.registryUrl());
+        settings.put(AnswererConfig.APPLICATION_ID, applicationId);
+        settings.put(AnswererConfig.STATE_DIR, stateDir.toString());
+        settings.putAll(ServiceConfigs.topicSettings(AnswererConfig.DEFINITION, names));
+        return settings;
+    }
+
+    private static KafkaProducer<String, Question> producer(BenchBroker broker, AvroSerdes serdes) {
+        Map<String, Object> props = new HashMap<>(serdes.serializerConfig());
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
+        return new KafkaProducer<>(props);
+    }
+
+    private static void awaitRunning(KafkaStreams streams, int partitions, Duration timeout)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            int tasks =
+                    streams.metadataForLocalThreads().stream()
+                            .map(ThreadMetadata::activeTasks)
+                            .mapToInt(java.util.Set::size)
+                            .sum();
+            if (streams.state() == KafkaStreams.State.RUNNING && tasks == partitions) {
+                return;
+            }
+            if (streams.state() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("the answerer failed to start");
+            }
+            Thread.sleep(100);
+        }
+        throw new IllegalStateException("the answerer did not own its tasks within " + timeout);
+    }
+
+    private static LoadPhase.Result require(LoadPhase.Result phase) {
+        if (!phase.complete()) {
+            throw new IllegalStateException(
+                    phase.name()
+                            + ": only "
+                            + phase.answered()
+                            + " of "
+                            + phase.questions()
+                            + " questions answered before the timeout");
+        }
+        return phase;
+    }
+
+    private static void log(String format, Object... args) {
+        System.out.println("[bench] " + String.format(Locale.ROOT, format, args));
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package io.spanloop.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark's command-line options ({@code --name value} or {@code --name=value}).
+ *
+ * @param questions questions timed in each phase
+ * @param warmup questions answered before anything is timed (per baseline and end to end)
+ * @param baselineRounds timed passes of each model-only baseline; the fastest counts
+ * @param batchSize questions per model call: the answerer's {@code batch.max.size} and the
+ *     baselines' batch
+ * @param partitions partitions of the questions topic
+ * @param streamThreads the answerer's {@code stream.threads}
+ * @param commitIntervalMs the answerer's {@code commit.interval.ms}
+ * @param batchMaxWaitMs the answerer's {@code batch.max.wait.ms}
+ * @param modelDir the model version directory; {@code null} for the tiny test fixture
+ * @param device where the model runs ({@code cpu}, {@code auto}, {@code gpu:N})
+ * @param intraOpThreads PyTorch intra-op threads (0 = PyTorch's default), for every measurement
+ * @param interOpThreads PyTorch inter-op threads (0 = PyTorch's default), for every measurement
+ * @param pacedLoad after the burst, a paced phase offers this fraction of the burst throughput (0
+ *     skips it)
+ * @param timeout longest wait for the answers of one phase
+ * @param out where the Markdown results are written
+ * @param seed seed of the generated questions
+ */
+record BenchOptions(
+        int questions,
+        int warmup,
+        int baselineRounds,
+        int batchSize,
+        int partitions,
+        int streamThreads,
+        long commitIntervalMs,
+        long batchMaxWaitMs,
+        Path modelDir,
+        String device,
+        int intraOpThreads,
+        int interOpThreads,
+        double pacedLoad,
+        Duration timeout,
+        Path out,
+        long seed) {
+
+    static final String USAGE =
+            """
+            Usage: AnswererBenchmark [options]
+
+            Pushes questions through a real answerer (in-JVM KRaft broker + Apicurio registry on
+            127.0.0.1) and compares its end-to-end throughput with the raw model throughput at the
+            same batch size, measured in the same JVM with the same engine threads.
+
+              --questions N            questions timed per phase (default 3000)
+              --warmup N               untimed warm-up questions (default 300)
+              --baseline-rounds N      timed passes per model-only baseline, fastest counts
+                                       (default 2)
+              --batch-size N           questions per model call = batch.max.size (default 16)
+              --partitions N           partitions of the questions topic (default 1)
+              --stream-threads N       answerer stream.threads (default 1)
+              --commit-interval-ms N   answerer commit.interval.ms (default 100)
+              --batch-max-wait-ms N    answerer batch.max.wait.ms (default 20)
+              --model-dir DIR          model version directory (default: the tiny test fixture)
+              --device D               cpu | auto | gpu:N (default cpu)
+              --intra-op-threads N     PyTorch intra-op threads, 0 = PyTorch default (default 0)
+              --inter-op-threads N     PyTorch inter-op threads, 0 = PyTorch default (default 0)
+              --paced-load F           paced latency phase at F x burst throughput, 0 = skip
+                                       (default 0.5)
+              --timeout-s N            longest wait for one phase's answers (default 900)
+              --out FILE               Markdown results (default target/bench/results.md)
+              --seed N                 question generator seed (default 42)
+              --help                   this text
+            """;
+
+    private static final Set<String> KEYS =
+            Set.of(
+                    "questions",
+                    "warmup",
+                    "baseline-rounds",
+                    "batch-size",
+                    "partitions",
+                    "stream-threads",
+                    "commit-interval-ms",
+                    "batch-max-wait-ms",
+                    "model-dir",
+                    "device",
+                    "intra-op-threads",
+                    "inter-op-threads",
+                    "paced-load",
+                    "timeout-s",
+                    "out",
+                    "seed");
+
+    BenchOptions {
+        require(questions >= 1, "--questions must be >= 1");
+        require(warmup >= 0, "--warmup must be >= 0");
+        require(baselineRounds >= 1, "--baseline-rounds must be >= 1");
+        require(batchSize >= 1 && batchSize <= 4096, "--batch-size must be in 1..4096");
+        require(partitions >= 1, "--partitions must be >= 1");
+        require(streamThreads >= 1, "--stream-threads must be >= 1");
+        require(commitIntervalMs >= 1, "--commit-interval-ms must be >= 1");
+        require(batchMaxWaitMs >= 1, "--batch-max-wait-ms must be >= 1");
+        require(intraOpThreads >= 0 && interOpThreads >= 0, "thread counts must be >= 0");
+        require(pacedLoad >= 0 && pacedLoad < 1, "--paced-load must be in [0, 1)");
+        require(!timeout.isNegative() && !timeout.isZero(), "--timeout-s must be > 0");
+    }
+
+    /** True when {@code args} ask for the usage text. */
+    static boolean wantsHelp(String[] args) {
+        for (String arg : args) {
+            if (arg.equals("--help") || arg.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @throws IllegalArgumentException for an unknown option or a bad value
+     */
+    static BenchOptions parse(String[] args) {
+        Map<String, String> values = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
+            }
+            String key = arg.substring(2);
+            String value;
+            int eq = key.indexOf('=');
+            if (eq >= 0) {
+                value = key.substring(eq + 1);
+                key = key.substring(0, eq);
+            } else if (i + 1 < args.length) {
+                value = args[++i];
+            } else {
+                throw new IllegalArgumentException("option --" + key + " needs a value");
+            }
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException("unknown option --" + key);
+            }
+            values.put(key, value);
+        }
+        String modelDir = values.get("model-dir");
+        return new BenchOptions(
+                integer(values, "questions", 3000),
+                integer(values, "warmup", 300),
+                integer(values, "baseline-rounds", 2),
+                integer(values, "batch-size", 16),
+                integer(values, "partitions", 1),
+                integer(values, "stream-threads", 1),
+                integer(values, "commit-interval-ms", 100),
+                integer(values, "batch-max-wait-ms", 20),
+                modelDir == null || modelDir.isBlank() ? null : Path.of(modelDir),
+                values.getOrDefault("device", "cpu"),
+                integer(values, "intra-op-threads", 0),
+                integer(values, "inter-op-threads", 0),
+                decimal(values, "paced-load", 0.5),
+                Duration.ofSeconds(integer(values, "timeout-s", 900)),
+                Path.of(values.getOrDefault("out", "target/bench/results.md")),
+                integer(values, "seed", 42));
+    }
+
+    private static int integer(Map<String, String> values, String key, int defaultValue) {
+        String value = values.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(
+                    "--" + key + " needs an integer, got '" + value + "'");
+        }
+    }
+
+    private static double decimal(Map<String, String> values, String key, double defaultValue) {
+        String value = values.get(key);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + key + " needs a number, got '" + value + "'");
+        }
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

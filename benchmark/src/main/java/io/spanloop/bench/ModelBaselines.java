@@ -1,0 +1,228 @@
+package io.spanloop.bench;
+
+import io.spanloop.qa.DjlQaModel;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.QaInput;
+import io.spanloop.qa.QaModelOptions;
+import io.spanloop.qa.QaPredictor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The two model-only baselines, at the answerer's batch size and parallelism: the pure forward pass
+ * ({@link ForwardReplay}) and {@code QaPredictor.answer} (tokenisation, windows, forward pass, span
+ * decoding: the call the answerer makes per batch). Each is the fastest of {@code rounds} passes
+ * over all questions after a warm-up, so the ratio is never flattered by a slow baseline.
+ */
+final class ModelBaselines {
+
+    /**
+     * Questions answered in {@code nanos} of model time (best pass; {@code slowest} pass), and the
+     * least CPU time this JVM used for one pass.
+     */
+    record Throughput(int questions, long nanos, long slowestNanos, double cpuSeconds) {
+        double cpuMillisPerQuestion() {
+            return cpuSeconds * 1e3 / questions;
+        }
+
+        double perSecond() {
+            return questions / (nanos / 1e9);
+        }
+
+        double slowestPerSecond() {
+            return questions / (slowestNanos / 1e9);
+        }
+
+        double microsPerQuestion() {
+            return nanos / 1e3 / questions;
+        }
+    }
+
+    /** Both baselines, the workload they ran and where the CPU went meanwhile. */
+    record Result(
+            Throughput forward,
+            Throughput predictor,
+            ForwardReplay.Workload workload,
+            CpuAccounting.Usage cpu) {}
+
+    private ModelBaselines() {}
+
+    /**
+     * Measures both baselines with {@code parallelism} threads (the answerer's stream threads),
+     * each with its own predictor and its share of the batches, as the answerer's tasks would.
+     */
+    static Result measure(
+            ModelDirectory directory,
+            QaModelOptions options,
+            List<QaInput> warmup,
+            List<QaInput> questions,
+            int batchSize,
+            int rounds,
+            int parallelism)
+            throws IOException, InterruptedException {
+        CpuAccounting cpuBefore = CpuAccounting.snapshot();
+        long start = System.nanoTime();
+        AtomicInteger threads = new AtomicInteger();
+        // named, so that the CPU report tells them (and their PyTorch workers) apart
+        ExecutorService workers =
+                Executors.newFixedThreadPool(
+                        parallelism,
+                        r -> new Thread(r, "bench-model-" + threads.incrementAndGet()));
+        try {
+            Throughput forward;
+            ForwardReplay.Workload workload;
+            try (ForwardReplay replay = ForwardReplay.load(directory, options)) {
+                int maxWindows = options.maxWindowsPerForward();
+                List<ForwardReplay.PaddedBatch> timed =
+                        replay.prepare(questions, batchSize, maxWindows);
+                List<ForwardReplay.PaddedBatch> warm =
+                        replay.prepare(warmup, batchSize, maxWindows);
+                pass(workers, parallelism, warm.size(), (from, to) -> replay.run(warm, from, to));
+                forward =
+                        best(
+                                "forward-only",
+                                questions.size(),
+                                rounds,
+                                () ->
+                                        pass(
+                                                workers,
+                                                parallelism,
+                                                timed.size(),
+                                                (from, to) -> replay.run(timed, from, to)));
+                workload = ForwardReplay.describe(questions.size(), timed);
+            }
+            Throughput predictor;
+            try (DjlQaModel model = DjlQaModel.load(directory, options)) {
+                List<QaPredictor> predictors = new ArrayList<>();
+                try {
+                    for (int i = 0; i < parallelism; i++) {
+                        predictors.add(model.newPredictor());
+                    }
+                    List<List<QaInput>> warmBatches = batches(warmup, batchSize);
+                    List<List<QaInput>> timedBatches = batches(questions, batchSize);
+                    pass(
+                            workers,
+                            parallelism,
+                            warmBatches.size(),
+                            (worker, from, to) ->
+                                    answer(predictors.get(worker), warmBatches, from, to));
+                    predictor =
+                            best(
+                                    "QaPredictor",
+                                    questions.size(),
+                                    rounds,
+                                    () ->
+                                            pass(
+                                                    workers,
+                                                    parallelism,
+                                                    timedBatches.size(),
+                                                    (worker, from, to) ->
+                                                            answer(
+                                                                    predictors.get(worker),
+                                                                    timedBatches,
+                                                                    from,
+                                                                    to)));
+                } finally {
+                    predictors.forEach(QaPredictor::close);
+                }
+            }
+            CpuAccounting.Usage cpu =
+                    CpuAccounting.snapshot().since(cpuBefore, (System.nanoTime() - start) / 1e9, 3);
+            return new Result(forward, predictor, workload, cpu);
+        } finally {
+            workers.shutdownNow();
+            workers.awaitTermination(60, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A share of the batches, {@code [from, to)}, run by worker {@code worker}. */
+    private interface Share {
+        void run(int worker, int from, int to);
+    }
+
+    /** A share that does not care which worker runs it. */
+    private interface AnyShare extends Share {
+        void run(int from, int to);
+
+        @Override
+        default void run(int worker, int from, int to) {
+            run(from, to);
+        }
+    }
+
+    private interface Pass {
+        long run() throws InterruptedException;
+    }
+
+    private static Throughput best(String what, int questions, int rounds, Pass pass)
+            throws InterruptedException {
+        long best = Long.MAX_VALUE;
+        long slowest = 0;
+        double cpu = Double.MAX_VALUE;
+        for (int round = 0; round < rounds; round++) {
+            CpuAccounting passStart = CpuAccounting.snapshot();
+            long nanos = pass.run();
+            cpu = Math.min(cpu, CpuAccounting.snapshot().jvmCpuSecondsSince(passStart));
+            System.out.printf(
+                    Locale.ROOT,
+                    "[bench]   %s pass: %.0f answers/s%n",
+                    what,
+                    questions / (nanos / 1e9));
+            best = Math.min(best, nanos);
+            slowest = Math.max(slowest, nanos);
+        }
+        return new Throughput(questions, best, slowest, cpu);
+    }
+
+    /**
+     * Splits {@code count} batches into {@code parallelism} contiguous shares, runs them at once
+     * and returns the wall time until the last one finished.
+     */
+    private static long pass(ExecutorService workers, int parallelism, int count, AnyShare share)
+            throws InterruptedException {
+        return pass(workers, parallelism, count, (Share) share);
+    }
+
+    private static long pass(ExecutorService workers, int parallelism, int count, Share share)
+            throws InterruptedException {
+        List<Future<?>> running = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int worker = 0; worker < parallelism; worker++) {
+            int id = worker;
+            int from = (int) ((long) count * worker / parallelism);
+            int to = (int) ((long) count * (worker + 1) / parallelism);
+            running.add(workers.submit(() -> share.run(id, from, to)));
+        }
+        for (Future<?> future : running) {
+            try {
+                future.get();
+            } catch (ExecutionException e) {
+                throw new IllegalStateException("a model-only pass failed", e.getCause());
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    private static List<List<QaInput>> batches(List<QaInput> inputs, int batchSize) {
+        List<List<QaInput>> batches = new ArrayList<>();
+        for (int from = 0; from < inputs.size(); from += batchSize) {
+            batches.add(inputs.subList(from, Math.min(from + batchSize, inputs.size())));
+        }
+        return batches;
+    }
+
+    private static void answer(
+            QaPredictor predictor, List<List<QaInput>> batches, int from, int to) {
+        for (List<QaInput> batch : batches.subList(from, to)) {
+            predictor.answer(batch);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.spanloop.cli;
+
+import io.spanloop.schemas.AvroSerdes;
+import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.TopicScan;
+import io.spanloop.schemas.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Where the system runs: Kafka's bootstrap servers and the schema registry's Apicurio v3 API. Each
+ * comes from its flag, else its environment variable, else the local run's address.
+ *
+ * @param bootstrapServers Kafka's {@code bootstrap.servers}
+ * @param registryUrl the registry's {@code /apis/registry/v3} URL
+ */
+record Connection(String bootstrapServers, String registryUrl) {
+
+    static final String BOOTSTRAP_OPTION = "--bootstrap-servers";
+    static final String REGISTRY_OPTION = "--registry-url";
+    static final String BOOTSTRAP_ENV = "SPANLOOP_BOOTSTRAP_SERVERS";
+    static final String REGISTRY_ENV = "SPANLOOP_REGISTRY_URL";
+    static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
+    static final String DEFAULT_REGISTRY = "http://127.0.0.1:8081/apis/registry/v3";
+
+    /** The options every command takes. */
+    static final Set<String> OPTIONS = Set.of(BOOTSTRAP_OPTION, REGISTRY_OPTION);
+
+    /** How long to wait for Kafka's metadata before calling it unreachable. */
+    static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
+
+    /** The connection options' lines in a command's help. */
+    static final String HELP =
+            """
+              --bootstrap-servers HOST:PORT[,...]  Kafka (default: $SPANLOOP_BOOTSTRAP_SERVERS,
+                                    else 127.0.0.1:9092)
+              --registry-url URL    schema registry, Apicurio v3 API (default:
+                                    $SPANLOOP_REGISTRY_URL, else
+                                    http://127.0.0.1:8081/apis/registry/v3)
+              -h, --help            this help
+            """;
+
+    /** Flag, else environment, else the local run's default. */
+    static Connection resolve(CommandLine line, Map<String, String> env) {
+        String bootstrap = pick(line, BOOTSTRAP_OPTION, env, BOOTSTRAP_ENV, DEFAULT_BOOTSTRAP);
+        String registry = pick(line, REGISTRY_OPTION, env, REGISTRY_ENV, DEFAULT_REGISTRY);
+        if (!registry.startsWith("http://") && !registry.startsWith("https://")) {
+            throw new UsageException("the registry URL must start with http:// or https://");
+        }
+        return new Connection(bootstrap, registry);
+    }
+
+    private static String pick(
+            CommandLine line, String option, Map<String, String> env, String var, String def) {
+        String value = line.value(option).orElse(null);
+        String source = option;
+        if (value == null) {
+            value = env.get(var);
+            source = "$" + var;
+        }
+        if (value == null) {
+            return def;
+        }
+        if (value.isBlank()) {
+            throw new UsageException(source + " is empty");
+        }
+        return value.trim();
+    }
+
+    /** The system's topics with serdes backed by this registry. */
+    Topics topics(TopicNames names) {
+        return Topics.of(names, AvroSerdes.forRegistry(registryUrl));
+    }
+
+    /** Producer settings: {@code acks=all}, idempotent, failing fast when Kafka is unreachable. */
+    Map<String, Object> producerProps(String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, METADATA_TIMEOUT.toMillis());
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        return props;
+    }
+
+    /**
+     * Consumer settings for reading without a consumer group ({@code assign}, no commits): {@code
+     * read_committed}, and no topic is created by asking for it.
+     */
+    Map<String, Object> consumerProps(String clientId) {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return props;
+    }
+
+    /**
+     * Every partition of {@code topic}.
+     *
+     * @throws CommandFailedException when Kafka does not answer or the topic does not exist
+     */
+    List<TopicPartition> partitions(Consumer<?, ?> consumer, String topic) {
+        List<TopicPartition> partitions;
+        try {
+            partitions = TopicScan.partitions(consumer, topic, METADATA_TIMEOUT);
+        } catch (KafkaException e) {
+            throw unreachable(e);
+        }
+        if (partitions.isEmpty()) {
+            throw new CommandFailedException(
+                    "topic "
+                            + topic
+                            + " does not exist on "
+                            + bootstrapServers
+                            + "; is spanloop running? (`./spanloop demo` creates the topics)");
+        }
+        return partitions;
+    }
+
+    /** Checks that every topic of {@code topics} exists (see {@link #partitions}). */
+    void requireTopics(List<String> topics) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(
+                        consumerProps("spanloop-cli-check"),
+                        new ByteArrayDeserializer(),
+                        new ByteArrayDeserializer())) {
+            for (String topic : topics) {
+                partitions(consumer, topic);
+            }
+        }
+    }
+
+    /** The failure to report when Kafka did not answer in time. */
+    CommandFailedException unreachable(Exception cause) {
+        return new CommandFailedException(
+                "cannot reach Kafka at "
+                        + bootstrapServers
+                        + " within "
+                        + METADATA_TIMEOUT.toSeconds()
+                        + " s ("
+                        + cause.getMessage()
+                        + ")",
+                cause);
+    }
+}

@@ -1,0 +1,156 @@
+package io.spanloop.demo;
+
+import io.spanloop.local.StackSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * What {@code spanloop demo} runs: the stack, the labeler's port and login, the model, the loop.
+ */
+public final class DemoOptions {
+
+    /**
+     * Whether and how a simulated annotator runs the loop unattended.
+     *
+     * @param enabled run the simulated annotator
+     * @param labels how many answers it reviews at most
+     * @param labelsPerSecond how fast
+     * @param timeout when it gives up
+     */
+    public record AutoLabel(boolean enabled, int labels, double labelsPerSecond, Duration timeout) {
+
+        /** Off; people review in the labeler. */
+        public static final AutoLabel OFF = new AutoLabel(false, 500, 3, Duration.ofMinutes(10));
+
+        /** On, with the given budget. */
+        public static AutoLabel of(int labels, double labelsPerSecond, Duration timeout) {
+            return new AutoLabel(true, labels, labelsPerSecond, timeout);
+        }
+    }
+
+    private final StackSettings stack;
+    private final int labelerPort;
+    private final String annotator;
+    private final Path model;
+    private final boolean reset;
+    private final boolean once;
+    private final AutoLabel autoLabel;
+
+    private DemoOptions(Builder builder) {
+        this.stack = Objects.requireNonNull(builder.stack, "stack");
+        this.labelerPort = builder.labelerPort;
+        this.annotator = builder.annotator;
+        int colon = annotator.indexOf(':');
+        if (colon <= 0 || colon == annotator.length() - 1) {
+            throw new IllegalArgumentException(
+                    "the annotator login is NAME:TOKEN, not '" + annotator + "'");
+        }
+        this.model = Objects.requireNonNull(builder.model, "model");
+        this.reset = builder.reset;
+        this.once = builder.once;
+        this.autoLabel = builder.autoLabel;
+    }
+
+    /** Options with the defaults: labeler on 8080, login demo:demo, people review. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Broker, registry and data directory. */
+    public StackSettings stack() {
+        return stack;
+    }
+
+    public int labelerPort() {
+        return labelerPort;
+    }
+
+    public String labelerUrl() {
+        return "http://127.0.0.1:" + labelerPort + "/";
+    }
+
+    /** The labeler login, {@code name:token}. */
+    public String annotator() {
+        return annotator;
+    }
+
+    public String annotatorName() {
+        return annotator.substring(0, annotator.indexOf(':'));
+    }
+
+    public String annotatorToken() {
+        return annotator.substring(annotator.indexOf(':') + 1);
+    }
+
+    /** The model version directory installed as version 1. */
+    public Path model() {
+        return model;
+    }
+
+    /** Delete the data directory first. */
+    public boolean reset() {
+        return reset;
+    }
+
+    /** Stop after the demo instead of running until Ctrl-C (for scripts and tests). */
+    public boolean once() {
+        return once;
+    }
+
+    public AutoLabel autoLabel() {
+        return autoLabel;
+    }
+
+    /** Builds {@link DemoOptions}; the stack and the model are required. */
+    public static final class Builder {
+        private StackSettings stack;
+        private int labelerPort = 8080;
+        private String annotator = "demo:demo";
+        private Path model;
+        private boolean reset;
+        private boolean once;
+        private AutoLabel autoLabel = AutoLabel.OFF;
+
+        private Builder() {}
+
+        public Builder stack(StackSettings stack) {
+            this.stack = stack;
+            return this;
+        }
+
+        public Builder labelerPort(int port) {
+            this.labelerPort = port;
+            return this;
+        }
+
+        public Builder annotator(String nameAndToken) {
+            this.annotator = nameAndToken;
+            return this;
+        }
+
+        public Builder model(Path versionDirectory) {
+            this.model = versionDirectory;
+            return this;
+        }
+
+        public Builder reset(boolean reset) {
+            this.reset = reset;
+            return this;
+        }
+
+        public Builder once(boolean once) {
+            this.once = once;
+            return this;
+        }
+
+        public Builder autoLabel(AutoLabel autoLabel) {
+            this.autoLabel = autoLabel;
+            return this;
+        }
+
+        public DemoOptions build() {
+            return new DemoOptions(this);
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.spanloop.demo;
+
+import io.spanloop.answerer.AnswererConfig;
+import io.spanloop.config.ConfigSources;
+import io.spanloop.demo.domain.DemoSeed;
+import io.spanloop.labeler.LabelerConfig;
+import io.spanloop.local.ServiceSpec;
+import io.spanloop.local.StackSettings;
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.ModelStore;
+import io.spanloop.retrainer.RetrainerConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The demo's services for the local run: the answerer, the labeler and the retrainer on the local
+ * model store ({@code <data>/models}, the demo model installed as version 1), with the demo's
+ * training policy.
+ */
+public final class DemoProfile {
+
+    /**
+     * The retrainer's settings in the demo: it trains often (a small model on 2 cores takes
+     * seconds), on every label so far, plus six times as many examples of the known facts per new
+     * label from a seed file, so a version does not forget them while it learns new ones. Any
+     * {@code SPANLOOP_RETRAINER_*} variable set by the user wins.
+     */
+    public static final Map<String, Object> TRAINING =
+            Map.of(
+                    RetrainerConfig.TRIGGER_MIN_LABELS,
+                    60,
+                    RetrainerConfig.TRIGGER_INTERVAL_MS,
+                    60_000L,
+                    RetrainerConfig.TRAIN_EPOCHS,
+                    10,
+                    RetrainerConfig.TRAIN_BATCH_SIZE,
+                    16,
+                    RetrainerConfig.TRAIN_LEARNING_RATE,
+                    1e-3,
+                    RetrainerConfig.TRAIN_REPLAY_ALL_LABELS,
+                    true,
+                    RetrainerConfig.TRAIN_REPLAY_RATIO,
+                    6.0);
+
+    private static final Duration LABELER_START = Duration.ofSeconds(90);
+    private static final Duration RETRAINER_START = Duration.ofSeconds(120);
+
+    /** What the retrainer logs once it watches for labels. */
+    private static final String RETRAINER_READY = "Retrainer for";
+
+    private final DemoOptions options;
+    private final String modelName;
+
+    private DemoProfile(DemoOptions options) {
+        this.options = options;
+        this.modelName = ModelDirectory.open(options.model()).modelName();
+    }
+
+    /** The profile of {@code options}; the model is checked to be a version directory. */
+    public static DemoProfile of(DemoOptions options) {
+        return new DemoProfile(options);
+    }
+
+    /** The name of the model the stack serves and retrains (from the demo model's config). */
+    public String modelName() {
+        return modelName;
+    }
+
+    /** The model store shared by the answerer and the retrainer. */
+    public Path modelStore() {
+        return options.stack().dataDir().resolve("models").toAbsolutePath();
+    }
+
+    /** Corrections that make the retrainer train. */
+    public int minLabels() {
+        return (Integer) TRAINING.get(RetrainerConfig.TRIGGER_MIN_LABELS);
+    }
+
+    /**
+     * Installs the demo model as version 1 (once) and writes the seed file, then returns the
+     * services in the order they start.
+     */
+    public List<ServiceSpec> services() {
+        Path version = installModel();
+        return List.of(answerer(version), labeler(), retrainer(version));
+    }
+
+    private Path installModel() {
+        ModelStore store = new ModelStore(modelStore());
+        Path version = store.versionPath(modelName, 1);
+        if (Files.isDirectory(version)) {
+            return version;
+        }
+        try {
+            return store.install(ModelDirectory.open(options.model()), modelName, 1).path();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot install the demo model: " + e.getMessage(), e);
+        }
+    }
+
+    private ServiceSpec answerer(Path model) {
+        StackSettings stack = options.stack();
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(AnswererConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        settings.put(AnswererConfig.REGISTRY_URL, stack.registryUrl());
+        settings.put(AnswererConfig.MODEL_DIR, model);
+        settings.put(AnswererConfig.STATE_DIR, stateDir("answerer"));
+        settings.put(AnswererConfig.MODEL_DEVICE, "cpu");
+        // leaves the other core(s) to the retrainer, which trains while questions are answered
+        settings.put(AnswererConfig.ENGINE_INTRA_OP_THREADS, 1);
+        return ServiceSpec.builder("answerer", "io.spanloop.answerer.AnswererMain")
+                .describedAs("the answerer with " + model)
+                .settings(AnswererConfig.ENV_PREFIX, settings)
+                .heap("1g")
+                .build();
+    }
+
+    private ServiceSpec labeler() {
+        StackSettings stack = options.stack();
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(LabelerConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        settings.put(LabelerConfig.REGISTRY_URL, stack.registryUrl());
+        settings.put(LabelerConfig.STATE_DIR, stateDir("labeler"));
+        settings.put(LabelerConfig.HTTP_PORT, options.labelerPort());
+        settings.put(LabelerConfig.ANNOTATORS, options.annotator());
+        return ServiceSpec.builder("labeler", "io.spanloop.labeler.LabelerMain")
+                .describedAs("the labeler on " + options.labelerUrl())
+                .settings(LabelerConfig.ENV_PREFIX, settings)
+                .heap("512m")
+                .listensOn(options.labelerPort(), "--labeler-port")
+                .readyWhenListening(options.labelerPort(), LABELER_START)
+                .build();
+    }
+
+    private ServiceSpec retrainer(Path model) {
+        StackSettings stack = options.stack();
+        Map<String, Object> settings = new HashMap<>(TRAINING);
+        settings.put(RetrainerConfig.SEED_SQUAD_FILE, DemoSeed.write(stack.dataDir()));
+        settings.put(RetrainerConfig.SEED_SQUAD_USE, "train");
+        settings.keySet()
+                .removeIf(
+                        key ->
+                                System.getenv(
+                                                ConfigSources.envName(
+                                                        RetrainerConfig.ENV_PREFIX, key))
+                                        != null);
+        settings.put(RetrainerConfig.BOOTSTRAP_SERVERS, stack.bootstrapServers());
+        settings.put(RetrainerConfig.REGISTRY_URL, stack.registryUrl());
+        settings.put(RetrainerConfig.MODEL_STORE, modelStore());
+        settings.put(RetrainerConfig.MODEL_NAME, modelName);
+        settings.put(RetrainerConfig.MODEL_INITIAL, model.toAbsolutePath());
+        settings.put(RetrainerConfig.TRAIN_DEVICE, "cpu");
+        return ServiceSpec.builder("retrainer", "io.spanloop.retrainer.RetrainerMain")
+                .settings(RetrainerConfig.ENV_PREFIX, settings)
+                .heap("1g")
+                .readyWhenLogged(RETRAINER_READY, RETRAINER_START)
+                .build();
+    }
+
+    private Path stateDir(String service) {
+        return options.stack().dataDir().resolve(service).toAbsolutePath();
+    }
+}

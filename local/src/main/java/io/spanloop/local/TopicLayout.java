@@ -1,0 +1,27 @@
+package io.spanloop.local;
+
+import io.spanloop.schemas.TopicNames;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+
+/**
+ * The topics of a single-broker deployment: the local run creates them, and compose.yaml's {@code
+ * topics} step creates the same ones (a test keeps them equal).
+ */
+public final class TopicLayout {
+
+    private TopicLayout() {}
+
+    public static List<NewTopic> singleBroker(TopicNames names) {
+        return List.of(
+                new NewTopic(names.questions(), 2, (short) 1),
+                new NewTopic(names.answers(), 2, (short) 1),
+                new NewTopic(names.questionsDlq(), 1, (short) 1),
+                // co-partitioned with the answers (the labeler's review queue)
+                new NewTopic(names.feedback(), 2, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic(names.modelVersions(), 1, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")));
+    }
+}

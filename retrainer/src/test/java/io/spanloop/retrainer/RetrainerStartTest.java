@@ -1,0 +1,49 @@
+package io.spanloop.retrainer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.spanloop.qa.testing.TinyModel;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Settings that cannot work are refused as config errors before the retrainer touches Kafka. */
+class RetrainerStartTest {
+
+    @Test
+    void shouldRefuseAnEmptyStoreWithoutAnInitialModel(@TempDir Path store) {
+        RetrainerConfig config =
+                new RetrainerConfig(
+                        Map.of(
+                                RetrainerConfig.MODEL_STORE,
+                                store.toString(),
+                                RetrainerConfig.MODEL_NAME,
+                                "squad-bert"));
+
+        assertThatThrownBy(() -> Retrainer.start(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("has no version of squad-bert")
+                .hasMessageContaining(RetrainerConfig.MODEL_INITIAL);
+    }
+
+    @Test
+    void shouldInstallTheInitialModelThenRefuseANameItsConfigDoesNotCarry(
+            @TempDir Path store, @TempDir Path elsewhere) {
+        Path initial = TinyModel.copyTo(elsewhere, 1).path();
+        RetrainerConfig config =
+                new RetrainerConfig(
+                        Map.of(
+                                RetrainerConfig.MODEL_STORE, store.toString(),
+                                RetrainerConfig.MODEL_NAME, "other-name",
+                                RetrainerConfig.MODEL_INITIAL, initial.toString()));
+
+        assertThatThrownBy(() -> Retrainer.start(config))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("model_name '" + TinyModel.NAME + "'")
+                .hasMessageContaining("make them the same");
+        assertThat(store.resolve("other-name").resolve("1").resolve("model.pt")).exists();
+    }
+}
