@@ -17,13 +17,16 @@ ARG JDK_IMAGE=eclipse-temurin:17-jdk-jammy
 ARG JRE_IMAGE=eclipse-temurin:17-jre-jammy
 
 # ---------------------------------------------------------------------------------------------
-# source: JDK 17 and the reactor (the Maven wrapper pins Maven). local/ is only there for its pom:
-# the root pom lists it, the images do not need it.
+# source: JDK 17 and the reactor (the Maven wrapper pins Maven). local/, demo/, cli/ and
+# benchmark/ are only there for their poms: the root pom lists them, the images do not need them.
 FROM ${JDK_IMAGE} AS source
 WORKDIR /src
 COPY mvnw pom.xml ./
 COPY .mvn/ .mvn/
 COPY local/pom.xml local/
+COPY demo/pom.xml demo/
+COPY cli/pom.xml cli/
+COPY benchmark/pom.xml benchmark/
 COPY schemas/ schemas/
 COPY qa-core/ qa-core/
 COPY answerer/ answerer/

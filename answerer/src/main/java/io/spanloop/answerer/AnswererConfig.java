@@ -50,7 +50,15 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String MAX_QUESTION_CHARS = "question.max.question.chars";
 
     public static final ConfigDef DEFINITION =
-            topics(ServiceConfigs.withConnections())
+            ServiceConfigs.withConnections(
+                            ServiceConfigs.topic(TopicRole.QUESTIONS, "Questions topic (input)."),
+                            ServiceConfigs.topic(TopicRole.ANSWERS, "Answers topic (output)."),
+                            ServiceConfigs.topic(
+                                    TopicRole.QUESTIONS_DLQ,
+                                    "Dead-letter topic: malformed questions with the reason in headers."),
+                            ServiceConfigs.topic(
+                                    TopicRole.MODEL_VERSIONS,
+                                    "Model versions topic (followed for hot reload)."))
                     .define(
                             APPLICATION_ID,
                             Type.STRING,
@@ -159,19 +167,6 @@ public final class AnswererConfig extends AbstractConfig {
                             Range.atLeast(1),
                             Importance.MEDIUM,
                             "Longer questions go to the dead-letter topic.");
-
-    private static ConfigDef topics(ConfigDef definition) {
-        ServiceConfigs.defineTopic(definition, TopicRole.QUESTIONS, "Questions topic (input).");
-        ServiceConfigs.defineTopic(definition, TopicRole.ANSWERS, "Answers topic (output).");
-        ServiceConfigs.defineTopic(
-                definition,
-                TopicRole.QUESTIONS_DLQ,
-                "Dead-letter topic: malformed questions with the reason in headers.");
-        return ServiceConfigs.defineTopic(
-                definition,
-                TopicRole.MODEL_VERSIONS,
-                "Model versions topic (followed for hot reload).");
-    }
 
     public AnswererConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

@@ -1,5 +1,6 @@
 package io.spanloop.demo;
 
+import io.spanloop.demo.clients.DemoClients;
 import io.spanloop.demo.domain.DemoDomain;
 import io.spanloop.demo.domain.DemoQuestion;
 import io.spanloop.demo.domain.FactType;

@@ -1,5 +1,6 @@
 package io.spanloop.demo;
 
+import io.spanloop.demo.clients.DemoClients;
 import io.spanloop.demo.learning.LearningDriver;
 import io.spanloop.demo.learning.LearningTarget;
 import io.spanloop.local.Console;

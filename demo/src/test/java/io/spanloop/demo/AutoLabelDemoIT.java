@@ -2,6 +2,7 @@ package io.spanloop.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spanloop.demo.clients.DemoClients;
 import io.spanloop.demo.learning.LearningDriver;
 import io.spanloop.demo.learning.LearningTable;
 import io.spanloop.demo.learning.LearningTarget;

@@ -38,7 +38,12 @@ public final class LabelerConfig extends AbstractConfig {
     public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
 
     public static final ConfigDef DEFINITION =
-            topics(ServiceConfigs.withConnections())
+            ServiceConfigs.withConnections(
+                            ServiceConfigs.topic(
+                                    TopicRole.ANSWERS, "Answers topic (the review queue's input)."),
+                            ServiceConfigs.topic(
+                                    TopicRole.FEEDBACK,
+                                    "Feedback topic (corrections; needs as many partitions as the answers topic)."))
                     .define(
                             APPLICATION_ID,
                             Type.STRING,
@@ -96,15 +101,6 @@ public final class LabelerConfig extends AbstractConfig {
                             "How long a correction may wait for Kafka's acknowledgement before"
                                     + " the person gets a 503 (the correction is then not"
                                     + " confirmed).");
-
-    private static ConfigDef topics(ConfigDef definition) {
-        ServiceConfigs.defineTopic(
-                definition, TopicRole.ANSWERS, "Answers topic (the review queue's input).");
-        return ServiceConfigs.defineTopic(
-                definition,
-                TopicRole.FEEDBACK,
-                "Feedback topic (corrections; needs as many partitions as the answers topic).");
-    }
 
     public LabelerConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

@@ -55,10 +55,13 @@ final class ChildProcess implements AutoCloseable {
         return System.getProperty("java.class.path");
     }
 
-    /** Waits until {@code ready} holds; fails early with the log's location if the child died. */
+    /**
+     * Waits until {@code ready} holds (asked at least once); fails early with the log's location if
+     * the child died.
+     */
     void awaitReady(BooleanSupplier ready, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
+        do {
             if (!process.isAlive()) {
                 throw new IllegalStateException(
                         name + " exited with code " + process.exitValue() + "; see " + log);
@@ -67,7 +70,7 @@ final class ChildProcess implements AutoCloseable {
                 return;
             }
             sleep(250);
-        }
+        } while (System.nanoTime() < deadline);
         throw new IllegalStateException(name + " not ready after " + timeout + "; see " + log);
     }
 

@@ -156,32 +156,27 @@ public final class ModelStore {
         Objects.requireNonNull(metadata, "metadata");
         Path modelDir = modelPath(modelName);
         Path target = versionPath(modelName, version);
-        Files.createDirectories(modelDir);
-        synchronized (WRITER_LOCKS.computeIfAbsent(modelDir, k -> new Object())) {
-            try (FileChannel lockFile =
-                            FileChannel.open(
-                                    modelDir.resolve(LOCK_FILE),
-                                    StandardOpenOption.CREATE,
-                                    StandardOpenOption.WRITE);
-                    FileLock lock = lockFile.lock()) {
-                removeStagingLeftovers(modelDir);
-                if (Files.exists(target)) {
-                    throw new FileAlreadyExistsException(
-                            target.toString(), null, "model versions are immutable");
-                }
-                Path staging = modelDir.resolve(TEMP_PREFIX + version + "-" + UUID.randomUUID());
-                try {
-                    Path staged = stage(model, modelName, version, metadata, staging);
-                    ReloadCheck.verify(model, ModelDirectory.open(staged));
-                    Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-                    FileOps.fsync(modelDir);
-                    FileOps.deleteRecursively(staging);
-                } catch (IOException | RuntimeException | Error e) {
-                    FileOps.deleteQuietly(staging, e);
-                    throw e;
-                }
-            }
-        }
+        whileWriting(
+                modelDir,
+                () -> {
+                    if (Files.exists(target)) {
+                        throw new FileAlreadyExistsException(
+                                target.toString(), null, "model versions are immutable");
+                    }
+                    Path staging =
+                            modelDir.resolve(TEMP_PREFIX + version + "-" + UUID.randomUUID());
+                    try {
+                        Path staged = stage(model, modelName, version, metadata, staging);
+                        ReloadCheck.verify(model, ModelDirectory.open(staged));
+                        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
+                        FileOps.fsync(modelDir);
+                        FileOps.deleteRecursively(staging);
+                    } catch (IOException | RuntimeException | Error e) {
+                        FileOps.deleteQuietly(staging, e);
+                        throw e;
+                    }
+                    return null;
+                });
         LOG.info(
                 "Wrote {} version {} (parent {}) to {}",
                 modelName,
@@ -201,21 +196,9 @@ public final class ModelStore {
     public ModelDirectory install(ModelDirectory source, String modelName, long version)
             throws IOException {
         Objects.requireNonNull(source, "source");
-        Path modelDir = modelPath(modelName);
         Path target = versionPath(modelName, version);
-        Files.createDirectories(modelDir);
-        ModelDirectory installed;
-        synchronized (WRITER_LOCKS.computeIfAbsent(modelDir, k -> new Object())) {
-            try (FileChannel lockFile =
-                            FileChannel.open(
-                                    modelDir.resolve(LOCK_FILE),
-                                    StandardOpenOption.CREATE,
-                                    StandardOpenOption.WRITE);
-                    FileLock lock = lockFile.lock()) {
-                removeStagingLeftovers(modelDir);
-                installed = copy(source, target, false);
-            }
-        }
+        ModelDirectory installed =
+                whileWriting(modelPath(modelName), () -> copy(source, target, false));
         LOG.info("Installed {} as {} version {} ({})", source.path(), modelName, version, target);
         return installed;
     }
@@ -265,6 +248,30 @@ public final class ModelStore {
             throw e;
         }
         return ModelDirectory.open(destination);
+    }
+
+    /** Something that writes into the store. */
+    private interface Write<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code write} as the only writer of the model in {@code modelDir} (within the JVM and,
+     * by a file lock, across processes), after removing what an interrupted writer left.
+     */
+    private static <T> T whileWriting(Path modelDir, Write<T> write) throws IOException {
+        Files.createDirectories(modelDir);
+        synchronized (WRITER_LOCKS.computeIfAbsent(modelDir, k -> new Object())) {
+            try (FileChannel lockFile =
+                            FileChannel.open(
+                                    modelDir.resolve(LOCK_FILE),
+                                    StandardOpenOption.CREATE,
+                                    StandardOpenOption.WRITE);
+                    FileLock lock = lockFile.lock()) {
+                removeStagingLeftovers(modelDir);
+                return write.run();
+            }
+        }
     }
 
     private Path stage(

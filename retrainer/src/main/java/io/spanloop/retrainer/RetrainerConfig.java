@@ -52,7 +52,13 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String SEED_SQUAD_USE = "seed.squad.use";
 
     public static final ConfigDef DEFINITION =
-            topics(ServiceConfigs.withConnections())
+            ServiceConfigs.withConnections(
+                            ServiceConfigs.topic(
+                                    TopicRole.FEEDBACK,
+                                    "Corrections (training labels); latest per question id wins."),
+                            ServiceConfigs.topic(
+                                    TopicRole.MODEL_VERSIONS,
+                                    "Where model versions are published (this retrainer is its only writer)."))
                     .define(
                             MODEL_STORE,
                             Type.STRING,
@@ -212,17 +218,6 @@ public final class RetrainerConfig extends AbstractConfig {
                     .map(v -> v.name().toLowerCase(Locale.ROOT))
                     .toArray(String[]::new);
         }
-    }
-
-    private static ConfigDef topics(ConfigDef definition) {
-        ServiceConfigs.defineTopic(
-                definition,
-                TopicRole.FEEDBACK,
-                "Corrections (training labels); latest per question id wins.");
-        return ServiceConfigs.defineTopic(
-                definition,
-                TopicRole.MODEL_VERSIONS,
-                "Where model versions are published (this retrainer is its only writer).");
     }
 
     public RetrainerConfig(Map<String, ?> values) {

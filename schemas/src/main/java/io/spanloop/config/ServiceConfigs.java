@@ -23,8 +23,35 @@ public final class ServiceConfigs {
 
     private ServiceConfigs() {}
 
-    /** A definition that starts with {@code bootstrap.servers} and {@code registry.url}. */
-    public static ConfigDef withConnections() {
+    /**
+     * A topic a service uses: the setting {@link TopicRole#configKey()} names it, its standard name
+     * is the default, and {@code doc} says what the service does with it.
+     */
+    public record TopicSetting(TopicRole role, String doc) {}
+
+    /** The setting of the topic of {@code role}, documented as {@code doc}. */
+    public static TopicSetting topic(TopicRole role, String doc) {
+        return new TopicSetting(role, doc);
+    }
+
+    /**
+     * A definition that starts with {@code bootstrap.servers} and {@code registry.url}, then the
+     * setting of each topic the service uses.
+     */
+    public static ConfigDef withConnections(TopicSetting... topics) {
+        ConfigDef definition = connections();
+        for (TopicSetting topic : topics) {
+            definition.define(
+                    topic.role().configKey(),
+                    Type.STRING,
+                    topic.role().defaultName(),
+                    Importance.HIGH,
+                    topic.doc());
+        }
+        return definition;
+    }
+
+    private static ConfigDef connections() {
         return new ConfigDef()
                 .define(
                         BOOTSTRAP_SERVERS,
@@ -38,15 +65,6 @@ public final class ServiceConfigs {
                         "http://127.0.0.1:8081/apis/registry/v3",
                         Importance.HIGH,
                         "Schema registry (Apicurio v3 API) for the Avro serdes.");
-    }
-
-    /**
-     * Adds the setting that names the topic of {@code role} ({@link TopicRole#configKey()},
-     * defaulting to its standard name) to {@code definition}, which is returned.
-     */
-    public static ConfigDef defineTopic(ConfigDef definition, TopicRole role, String doc) {
-        return definition.define(
-                role.configKey(), Type.STRING, role.defaultName(), Importance.HIGH, doc);
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.spanloop.demo.learning;
 
-import io.spanloop.demo.DemoClients;
+import io.spanloop.demo.clients.DemoClients;
 import io.spanloop.demo.domain.DemoDomain;
 import io.spanloop.demo.domain.DemoEvaluation;
 import io.spanloop.demo.domain.DemoQuestion;

@@ -1,4 +1,4 @@
-package io.spanloop.demo;
+package io.spanloop.demo.clients;
 
 import io.spanloop.events.Question;
 import io.spanloop.local.StackSettings;
