@@ -16,7 +16,7 @@ import java.util.UUID;
  * {@code spanloop ask}: sends one question to the questions topic and prints its answer from the
  * answers topic.
  */
-final class AskCommand implements KafkaCommand {
+final class AskCommand extends KafkaCommand {
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -40,28 +40,16 @@ final class AskCommand implements KafkaCommand {
                                     (default 60s); exit status 1 when it does not come
             """;
 
-    @Override
-    public String name() {
-        return "ask";
+    AskCommand() {
+        super(
+                "ask",
+                USAGE,
+                Set.of("--question", "--context", "--context-file", "--id", "--timeout"),
+                Set.of());
     }
 
     @Override
-    public String usage() {
-        return USAGE;
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("--question", "--context", "--context-file", "--id", "--timeout");
-    }
-
-    @Override
-    public Set<String> flags() {
-        return Set.of();
-    }
-
-    @Override
-    public int run(CommandLine line, Connection connection, CliContext context) {
+    int run(CommandLine line, Connection connection, CliContext context) {
         if (!line.positionals().isEmpty()) {
             throw new UsageException("unexpected argument " + line.positionals().get(0));
         }

@@ -5,10 +5,8 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -83,21 +81,13 @@ public final class Cli {
         }
         Command command = COMMANDS.get(args[0]);
         List<String> rest = Arrays.asList(args).subList(1, args.length);
-        boolean connects = command instanceof KafkaCommand;
         if (CommandLine.wantsHelp(rest)) {
             context.out().print(command.usage());
-            if (connects) {
-                context.out().print(Connection.HELP);
-            }
             return 0;
         }
         String prefix = "spanloop " + command.name() + ": ";
         try {
-            Set<String> valueOptions = new HashSet<>(command.valueOptions());
-            if (connects) {
-                valueOptions.addAll(Connection.OPTIONS);
-            }
-            CommandLine line = CommandLine.parse(rest, valueOptions, command.flags());
+            CommandLine line = CommandLine.parse(rest, command.valueOptions(), command.flags());
             return command.run(line, context);
         } catch (UsageException e) {
             context.err().println(prefix + e.getMessage());

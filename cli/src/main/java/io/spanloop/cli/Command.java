@@ -2,20 +2,42 @@ package io.spanloop.cli;
 
 import java.util.Set;
 
-/** One {@code spanloop} command: its options, its help and what it does. */
-interface Command {
+/** One {@code spanloop} command: its name, help and options, and what it does. */
+abstract class Command {
 
-    /** The command's name on the command line. */
-    String name();
+    private final String name;
+    private final String usage;
+    private final Set<String> valueOptions;
+    private final Set<String> flags;
 
-    /** The full help text. */
-    String usage();
+    /**
+     * @param name the command's name on the command line
+     * @param usage its full help text
+     * @param valueOptions its options that take a value
+     * @param flags its options that take no value
+     */
+    Command(String name, String usage, Set<String> valueOptions, Set<String> flags) {
+        this.name = name;
+        this.usage = usage;
+        this.valueOptions = Set.copyOf(valueOptions);
+        this.flags = Set.copyOf(flags);
+    }
 
-    /** Its options that take a value. */
-    Set<String> valueOptions();
+    String name() {
+        return name;
+    }
 
-    /** Its options that take no value. */
-    Set<String> flags();
+    String usage() {
+        return usage;
+    }
+
+    Set<String> valueOptions() {
+        return valueOptions;
+    }
+
+    Set<String> flags() {
+        return flags;
+    }
 
     /**
      * Runs the command.
@@ -24,5 +46,5 @@ interface Command {
      * @throws UsageException when the arguments are wrong (exit status 2)
      * @throws CommandFailedException when the work could not be done (exit status 1)
      */
-    int run(CommandLine line, CliContext context);
+    abstract int run(CommandLine line, CliContext context);
 }

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -149,66 +151,44 @@ final class CommandLine {
 
     /** The positive whole number given as {@code option}, or {@code fallback}. */
     int positive(String option, int fallback) {
-        String text = values.get(option);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            int value = Integer.parseInt(text.trim());
-            if (value > 0) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(option + " needs a positive number, not '" + text + "'");
+        return number(option, fallback, Integer::valueOf, n -> n > 0, "a positive number");
     }
 
     /** The TCP port given as {@code option}, or {@code fallback}. */
     int port(String option, int fallback) {
-        String text = values.get(option);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            int port = Integer.parseInt(text.trim());
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw new UsageException(option + ": not a port: " + text);
+        return number(option, fallback, Integer::valueOf, n -> n >= 1 && n <= 65535, "a port");
     }
 
     /** The whole number given as {@code option}, or {@code fallback}. */
     long number(String option, long fallback) {
-        String text = values.get(option);
-        if (text == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(text.trim());
-        } catch (NumberFormatException e) {
-            throw new UsageException(option + " needs a whole number, not '" + text + "'");
-        }
+        return number(option, fallback, Long::valueOf, n -> true, "a whole number");
     }
 
     /** The positive decimal number given as {@code option}, or {@code fallback}. */
     double positiveDecimal(String option, double fallback) {
+        return number(
+                option,
+                fallback,
+                Double::valueOf,
+                x -> x > 0 && Double.isFinite(x),
+                "a positive number");
+    }
+
+    private <T> T number(
+            String option, T fallback, Function<String, T> parse, Predicate<T> valid, String what) {
         String text = values.get(option);
         if (text == null) {
             return fallback;
         }
         try {
-            double value = Double.parseDouble(text.trim());
-            if (value > 0 && Double.isFinite(value)) {
+            T value = parse.apply(text.trim());
+            if (valid.test(value)) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException(option + " needs a positive number, not '" + text + "'");
+        throw new UsageException(option + " needs " + what + ", not '" + text + "'");
     }
 
     /** The path given as {@code option}, or {@code fallback} (which may be null). */

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Set;
 
 /** {@code spanloop demo}: the whole system on this machine (see {@link DemoRun}). */
-final class DemoCommand implements Command {
+final class DemoCommand extends Command {
 
     /** The system property the launcher script sets to the bundled demo model. */
     static final String DEMO_MODEL_PROPERTY = "spanloop.demo.model";
@@ -45,38 +45,26 @@ final class DemoCommand implements Command {
             Re-make the demo's pre-trained base model: spanloop pretrain --help
             """;
 
-    @Override
-    public String name() {
-        return "demo";
+    DemoCommand() {
+        super(
+                "demo",
+                USAGE + Cli.SUMMARY,
+                Set.of(
+                        "--data",
+                        "--kafka-port",
+                        "--controller-port",
+                        "--registry-port",
+                        "--labeler-port",
+                        "--annotator",
+                        "--model",
+                        "--labels",
+                        "--label-rate",
+                        "--minutes"),
+                Set.of("--reset", "--auto-label", "--once"));
     }
 
     @Override
-    public String usage() {
-        return USAGE + Cli.SUMMARY;
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of(
-                "--data",
-                "--kafka-port",
-                "--controller-port",
-                "--registry-port",
-                "--labeler-port",
-                "--annotator",
-                "--model",
-                "--labels",
-                "--label-rate",
-                "--minutes");
-    }
-
-    @Override
-    public Set<String> flags() {
-        return Set.of("--reset", "--auto-label", "--once");
-    }
-
-    @Override
-    public int run(CommandLine line, CliContext context) {
+    int run(CommandLine line, CliContext context) {
         DemoOptions options = options(line);
         try {
             return DemoRun.run(options);

@@ -19,7 +19,7 @@ import java.util.Set;
  * {@code spanloop import FILE}: sends the questions of a SQuAD v1.1/v2.0 file to the questions
  * topic and, with {@code --with-corrections}, their gold answers to the feedback topic.
  */
-final class ImportCommand implements KafkaCommand {
+final class ImportCommand extends KafkaCommand {
 
     static final String WITH_CORRECTIONS = "--with-corrections";
     static final String DEFAULT_ANNOTATOR = "squad-import";
@@ -41,28 +41,12 @@ final class ImportCommand implements KafkaCommand {
               --annotator NAME      the annotator the corrections name (default: squad-import)
             """;
 
-    @Override
-    public String name() {
-        return "import";
+    ImportCommand() {
+        super("import", USAGE, Set.of("--annotator"), Set.of(WITH_CORRECTIONS));
     }
 
     @Override
-    public String usage() {
-        return USAGE;
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of("--annotator");
-    }
-
-    @Override
-    public Set<String> flags() {
-        return Set.of(WITH_CORRECTIONS);
-    }
-
-    @Override
-    public int run(CommandLine line, Connection connection, CliContext context) {
+    int run(CommandLine line, Connection connection, CliContext context) {
         List<String> files = line.positionals();
         if (files.size() != 1) {
             throw new UsageException(

@@ -5,7 +5,7 @@ import io.spanloop.demo.pretrain.PretrainOptions;
 import java.util.Set;
 
 /** {@code spanloop pretrain}: re-makes the demo's base model (see {@link Pretrain}). */
-final class PretrainCommand implements Command {
+final class PretrainCommand extends Command {
 
     private static final String USAGE =
             """
@@ -26,37 +26,25 @@ final class PretrainCommand implements Command {
               --seed N           default 1
             """;
 
-    @Override
-    public String name() {
-        return "pretrain";
+    PretrainCommand() {
+        super(
+                "pretrain",
+                USAGE,
+                Set.of(
+                        "--out",
+                        "--init",
+                        "--init-script",
+                        "--examples",
+                        "--epochs",
+                        "--batch-size",
+                        "--learning-rate",
+                        "--max-steps",
+                        "--seed"),
+                Set.of());
     }
 
     @Override
-    public String usage() {
-        return USAGE;
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of(
-                "--out",
-                "--init",
-                "--init-script",
-                "--examples",
-                "--epochs",
-                "--batch-size",
-                "--learning-rate",
-                "--max-steps",
-                "--seed");
-    }
-
-    @Override
-    public Set<String> flags() {
-        return Set.of();
-    }
-
-    @Override
-    public int run(CommandLine line, CliContext context) {
+    int run(CommandLine line, CliContext context) {
         PretrainOptions options = options(line);
         try {
             Pretrain.run(options, context.out());

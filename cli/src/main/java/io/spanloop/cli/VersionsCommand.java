@@ -18,7 +18,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * {@code spanloop versions}: the model versions topic from its start, one line per version,
  * following it until stopped (or, with {@code --once}, up to its current end).
  */
-final class VersionsCommand implements KafkaCommand {
+final class VersionsCommand extends KafkaCommand {
 
     /** How long {@code --once} may take to read up to the end before it gives up. */
     static final Duration ONCE_TIMEOUT = Duration.ofSeconds(60);
@@ -37,28 +37,12 @@ final class VersionsCommand implements KafkaCommand {
               --once                print the versions there are now, then exit
             """;
 
-    @Override
-    public String name() {
-        return "versions";
+    VersionsCommand() {
+        super("versions", USAGE, Set.of(), Set.of("--once"));
     }
 
     @Override
-    public String usage() {
-        return USAGE;
-    }
-
-    @Override
-    public Set<String> valueOptions() {
-        return Set.of();
-    }
-
-    @Override
-    public Set<String> flags() {
-        return Set.of("--once");
-    }
-
-    @Override
-    public int run(CommandLine line, Connection connection, CliContext context) {
+    int run(CommandLine line, Connection connection, CliContext context) {
         if (!line.positionals().isEmpty()) {
             throw new UsageException("unexpected argument " + line.positionals().get(0));
         }

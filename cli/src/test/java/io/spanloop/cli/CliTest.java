@@ -82,8 +82,8 @@ class CliTest {
     @CsvSource(
             delimiter = '|',
             value = {
-                "demo --kafka-port x                    | --kafka-port: not a port: x",
-                "demo --labeler-port 70000              | --labeler-port: not a port: 70000",
+                "demo --kafka-port x                    | --kafka-port needs a port, not 'x'",
+                "demo --labeler-port 70000              | --labeler-port needs a port, not '70000'",
                 "demo --labels 0 --auto-label           | --labels needs a positive number",
                 "demo --annotator nobody --model m      | the annotator login is NAME:TOKEN",
                 "demo --data                            | --data needs a value",
