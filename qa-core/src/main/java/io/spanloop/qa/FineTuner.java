@@ -37,6 +37,18 @@ public final class FineTuner {
      * @throws InvalidModelException when the base version cannot be loaded for training
      */
     public TrainedModel fineTune(ModelDirectory base, List<TrainingExample> examples) {
+        return fineTune(base, examples, TrainingProgress.logTo(LOG));
+    }
+
+    /**
+     * Fine-tunes {@code base} on {@code examples}, reporting to {@code progress} a few times a
+     * minute.
+     *
+     * @throws IllegalArgumentException when no example can be trained on
+     * @throws InvalidModelException when the base version cannot be loaded for training
+     */
+    public TrainedModel fineTune(
+            ModelDirectory base, List<TrainingExample> examples, TrainingProgress progress) {
         Engine engine = Engine.getEngine(EngineSettings.ENGINE);
         Device device = options.device().resolve(engine);
         QaTokenizer tokenizer = new QaTokenizer(base.tokenizerFile(), base.config());
@@ -60,7 +72,8 @@ public final class FineTuner {
             }
             load(model, base);
             TrainingLoop loop =
-                    new TrainingLoop(options, base.config(), tokenizer.padId(), device, LOG);
+                    new TrainingLoop(
+                            options, base.config(), tokenizer.padId(), device, LOG, progress);
             TrainingSummary summary;
             synchronized (ONE_RUN_AT_A_TIME) {
                 summary = loop.run(model, windows, examples.size() - skipped, skipped);

@@ -37,14 +37,21 @@ final class TrainingLoop {
     private final long padId;
     private final Device device;
     private final Logger log;
+    private final TrainingProgress progress;
 
     TrainingLoop(
-            TrainingOptions options, ModelConfig config, long padId, Device device, Logger log) {
+            TrainingOptions options,
+            ModelConfig config,
+            long padId,
+            Device device,
+            Logger log,
+            TrainingProgress progress) {
         this.options = options;
         this.config = config;
         this.padId = padId;
         this.device = device;
         this.log = log;
+        this.progress = progress;
     }
 
     TrainingSummary run(Model model, List<LabeledWindow> windows, int examples, int skipped) {
@@ -62,9 +69,11 @@ final class TrainingLoop {
                             .filter(Parameter::requiresGradient)
                             .toList();
             List<LabeledWindow> order = new ArrayList<>(windows);
+            Reporter reporter = new Reporter(totalSteps, examples / (double) windows.size());
             for (int epoch = 1; epoch <= options.epochs() && steps < totalSteps; epoch++) {
                 Collections.shuffle(order, random);
-                Epoch done = epoch(trainer, trainable, order, totalSteps - steps);
+                reporter.epoch = epoch;
+                Epoch done = epoch(trainer, trainable, order, totalSteps - steps, reporter);
                 steps += done.steps();
                 lossPerEpoch.add(done.meanLoss());
                 logEpoch(epoch, done, examples * (double) done.windows() / order.size());
@@ -82,6 +91,47 @@ final class TrainingLoop {
     }
 
     private record Epoch(double meanLoss, int steps, int windows, double seconds) {}
+
+    /** Sends a {@link TrainingProgress.Report} every {@link TrainingProgress#INTERVAL}. */
+    private final class Reporter {
+        private final long begin = System.nanoTime();
+        private final int totalSteps;
+        private final double examplesPerWindow;
+        private long nextReport = begin + TrainingProgress.INTERVAL.toNanos();
+        private int epoch;
+        private int step;
+        private long windows;
+        private double lossSinceReport;
+        private int stepsSinceReport;
+
+        Reporter(int totalSteps, double examplesPerWindow) {
+            this.totalSteps = totalSteps;
+            this.examplesPerWindow = examplesPerWindow;
+        }
+
+        void stepped(int batchWindows, double loss) {
+            step++;
+            windows += batchWindows;
+            lossSinceReport += loss;
+            stepsSinceReport++;
+            long now = System.nanoTime();
+            if (now >= nextReport || step == totalSteps) {
+                double seconds = (now - begin) / 1e9;
+                progress.report(
+                        new TrainingProgress.Report(
+                                step,
+                                totalSteps,
+                                epoch,
+                                options.epochs(),
+                                lossSinceReport / stepsSinceReport,
+                                windows * examplesPerWindow / seconds,
+                                java.time.Duration.ofNanos(now - begin)));
+                lossSinceReport = 0;
+                stepsSinceReport = 0;
+                nextReport = now + TrainingProgress.INTERVAL.toNanos();
+            }
+        }
+    }
 
     private DefaultTrainingConfig trainingConfig(Block block, int totalSteps) {
         Tracker learningRate =
@@ -112,7 +162,11 @@ final class TrainingLoop {
 
     /** One pass over the windows in the given order, or fewer steps when the budget ends. */
     private Epoch epoch(
-            Trainer trainer, List<Parameter> trainable, List<LabeledWindow> order, int budget) {
+            Trainer trainer,
+            List<Parameter> trainable,
+            List<LabeledWindow> order,
+            int budget,
+            Reporter reporter) {
         long begin = System.nanoTime();
         double lossSum = 0;
         int steps = 0;
@@ -120,7 +174,9 @@ final class TrainingLoop {
         while (from < order.size() && steps < budget) {
             List<LabeledWindow> batch =
                     order.subList(from, Math.min(from + options.batchSize(), order.size()));
-            lossSum += step(trainer, trainable, batch);
+            double loss = step(trainer, trainable, batch);
+            reporter.stepped(batch.size(), loss);
+            lossSum += loss;
             from += batch.size();
             steps++;
         }

@@ -34,6 +34,31 @@ class FineTunerTest {
     }
 
     @Test
+    void shouldReportProgressWithTheLastStep() {
+        // Given
+        List<TrainingProgress.Report> reports = new ArrayList<>();
+
+        // When: 16 examples, batch 8, 2 epochs
+        try (TrainedModel trained =
+                new FineTuner(FAST.withEpochs(2))
+                        .fineTune(base, ColorFacts.examples(16, 3), reports::add)) {
+            // Then: the last report is the last step, with a rate and nothing left to do
+            assertThat(reports).isNotEmpty();
+            TrainingProgress.Report last = reports.get(reports.size() - 1);
+            assertThat(last.step()).isEqualTo(last.totalSteps()).isEqualTo(4);
+            assertThat(last.epoch()).isEqualTo(2);
+            assertThat(last.epochs()).isEqualTo(2);
+            assertThat(last.examplesPerSecond()).isPositive();
+            assertThat(last.loss()).isPositive();
+            assertThat(last.remaining()).isZero();
+            assertThat(last.toString())
+                    .startsWith("step 4/4 (epoch 2/2): loss ")
+                    .contains("ETA 0:00");
+            assertThat(trained.summary().steps()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void shouldLearnToAnswerTemplatedQuestions() {
         // Given: 48 questions, and an untrained model that cannot answer them
         List<TrainingExample> examples = ColorFacts.examples(48, 1);
