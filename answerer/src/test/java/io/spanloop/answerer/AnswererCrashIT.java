@@ -9,6 +9,7 @@ import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.testing.TinyModel;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.Records;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,8 +47,7 @@ class AnswererCrashIT {
             CompletableFuture<Void> producing =
                     CompletableFuture.runAsync(() -> produceSlowly(harness, questions));
             List<ConsumerRecord<String, Answer>> beforeKill =
-                    AnswererHarness.readAtLeast(
-                            consumer, 30, Duration.ofSeconds(90), Duration.ZERO);
+                    Records.readAtLeast(consumer, 30, Duration.ofSeconds(90), Duration.ZERO);
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             assertThat(beforeKill).as("answers before the kill").hasSizeGreaterThanOrEqualTo(30);
             producing.get(60, TimeUnit.SECONDS);
@@ -56,7 +56,7 @@ class AnswererCrashIT {
             // And: a new instance takes over
             try (Answerer second = harness.startAnswerer(stateDir.resolve("second"))) {
                 List<ConsumerRecord<String, Answer>> afterKill =
-                        AnswererHarness.readAtLeast(
+                        Records.readAtLeast(
                                 consumer,
                                 QUESTIONS - beforeKill.size(),
                                 Duration.ofSeconds(120),

@@ -1,39 +1,33 @@
 package io.spanloop.answerer;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.config.ServiceConfigs;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Question;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.Topics;
 import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.Records;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * What the answerer's real-broker tests share: answerer settings for the test environment, plain
- * Kafka clients (as any user would write them) to produce questions and read answers.
+ * What the answerer's real-broker tests share: answerer settings for the test environment, Kafka
+ * clients with the topics' serdes to produce questions and read answers.
  */
 public final class AnswererHarness {
 
     public final KafkaEnvironment env;
     public final TopicNames names;
+    public final Topics topics;
     public final ModelDirectory model;
     public final String applicationId = "answerer-" + UUID.randomUUID();
 
@@ -41,6 +35,7 @@ public final class AnswererHarness {
         this.env = env;
         this.model = model;
         this.names = env.createTopics(env.newTopicNames(), partitions);
+        this.topics = env.topics(names);
     }
 
     /** Settings of one answerer instance; fast failure detection for crash tests. */
@@ -67,18 +62,12 @@ public final class AnswererHarness {
     }
 
     public KafkaProducer<String, Question> questionProducer() {
-        Map<String, Object> props = env.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        props.putAll(env.avroSerdes().serializerConfig());
-        return new KafkaProducer<>(props);
+        return env.producer(topics.questions());
     }
 
+    /** A producer of raw bytes, for questions no serde would write. */
     public KafkaProducer<byte[], byte[]> rawProducer() {
-        Map<String, Object> props = env.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        return new KafkaProducer<>(props);
+        return env.bytesProducer();
     }
 
     public void produce(List<Question> questions) {
@@ -90,40 +79,19 @@ public final class AnswererHarness {
         }
     }
 
+    /** Reads the answers topic from the start (a new group each call). */
     public KafkaConsumer<String, Answer> answerConsumer() {
-        Map<String, Object> props = env.consumerProps("reader-" + UUID.randomUUID());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
-        props.putAll(env.avroSerdes().deserializerConfig());
-        KafkaConsumer<String, Answer> consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(List.of(names.answers()));
-        return consumer;
+        return env.consumer(topics.answers());
     }
 
-    public KafkaConsumer<byte[], byte[]> rawConsumer(String topic) {
-        Map<String, Object> props = env.consumerProps("raw-" + UUID.randomUUID());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(List.of(topic));
-        return consumer;
+    /** Reads the dead-letter topic from the start (a new group each call), as raw bytes. */
+    public KafkaConsumer<byte[], byte[]> dlqConsumer() {
+        return env.consumer(topics.questionsDlq());
     }
 
-    /**
-     * Polls until {@code expected} records arrived or {@code timeout} passed, then keeps polling
-     * for {@code settle} so that any extra (duplicate) record shows up too.
-     */
+    /** {@link Records#readAtLeast}, kept for the tests of the {@code local} module. */
     public static <K, V> List<ConsumerRecord<K, V>> readAtLeast(
             KafkaConsumer<K, V> consumer, int expected, Duration timeout, Duration settle) {
-        List<ConsumerRecord<K, V>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (records.size() < expected && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
-        long settleEnd = System.nanoTime() + settle.toNanos();
-        while (System.nanoTime() < settleEnd) {
-            consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        }
-        return records;
+        return Records.readAtLeast(consumer, expected, timeout, settle);
     }
 }

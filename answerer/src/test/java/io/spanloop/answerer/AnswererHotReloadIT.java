@@ -2,7 +2,6 @@ package io.spanloop.answerer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.events.Answer;
 import io.spanloop.events.EvalMetrics;
 import io.spanloop.events.ModelStatus;
@@ -10,8 +9,10 @@ import io.spanloop.events.ModelVersion;
 import io.spanloop.events.Question;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.Records;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,9 +26,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,7 +54,7 @@ class AnswererHotReloadIT {
                     CompletableFuture.runAsync(() -> produceSlowly(harness, questions));
             List<ConsumerRecord<String, Answer>> answers =
                     new ArrayList<>(
-                            AnswererHarness.readAtLeast(
+                            Records.readAtLeast(
                                     consumer, 40, Duration.ofSeconds(60), Duration.ZERO));
             // When
             publish(
@@ -63,7 +62,7 @@ class AnswererHotReloadIT {
                     event(v2, ModelStatus.PUBLISHED, ModelReloader.sha256(v2.modelFile())));
             producing.get(120, TimeUnit.SECONDS);
             answers.addAll(
-                    AnswererHarness.readAtLeast(
+                    Records.readAtLeast(
                             consumer,
                             questions.size() - answers.size(),
                             Duration.ofSeconds(90),
@@ -102,7 +101,7 @@ class AnswererHotReloadIT {
             // Then: v2 keeps serving
             harness.produce(List.of(Questions.question("after-bad", "what?", "paris is a city")));
             List<ConsumerRecord<String, Answer>> later =
-                    AnswererHarness.readAtLeast(consumer, 1, Duration.ofSeconds(30), Duration.ZERO);
+                    Records.readAtLeast(consumer, 1, Duration.ofSeconds(30), Duration.ZERO);
             assertThat(later)
                     .singleElement()
                     .satisfies(r -> assertThat(r.value().getModelVersion()).isEqualTo(2L));
@@ -116,11 +115,11 @@ class AnswererHotReloadIT {
         }
     }
 
-    private static void awaitRefusals(Answerer answerer, long count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (answerer.reloads().getRefusedVersions() < count && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+    private static void awaitRefusals(Answerer answerer, long count) {
+        Await.until(
+                () -> answerer.reloads().getRefusedVersions() >= count,
+                Duration.ofSeconds(60),
+                count + " refused versions");
         assertThat(answerer.reloads().getRefusedVersions()).isEqualTo(count);
     }
 
@@ -143,11 +142,8 @@ class AnswererHotReloadIT {
 
     /** The test plays the retrainer, the topic's one writer. */
     private static void publish(AnswererHarness harness, ModelVersion event) {
-        Map<String, Object> props = harness.env.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        props.putAll(harness.env.avroSerdes().serializerConfig());
-        try (KafkaProducer<String, ModelVersion> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, ModelVersion> producer =
+                harness.env.producer(harness.topics.modelVersions())) {
             producer.send(
                     new ProducerRecord<>(
                             harness.names.modelVersions(), event.getModelName(), event));

@@ -9,6 +9,7 @@ import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.testing.TinyModel;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.Records;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -69,7 +70,7 @@ class AnswererIT {
             List<ConsumerRecord<String, Answer>> answers;
             try (KafkaConsumer<String, Answer> consumer = harness.answerConsumer()) {
                 answers =
-                        AnswererHarness.readAtLeast(
+                        Records.readAtLeast(
                                 consumer,
                                 valid.size(),
                                 Duration.ofSeconds(60),
@@ -97,11 +98,8 @@ class AnswererIT {
 
             // And: the three malformed ones on the DLQ with their reasons and original bytes
             List<ConsumerRecord<byte[], byte[]>> dead;
-            try (KafkaConsumer<byte[], byte[]> consumer =
-                    harness.rawConsumer(harness.names.questionsDlq())) {
-                dead =
-                        AnswererHarness.readAtLeast(
-                                consumer, 3, Duration.ofSeconds(30), Duration.ZERO);
+            try (KafkaConsumer<byte[], byte[]> consumer = harness.dlqConsumer()) {
+                dead = Records.readAtLeast(consumer, 3, Duration.ofSeconds(30), Duration.ZERO);
             }
             assertThat(dead).hasSize(3);
             assertThat(dead)

@@ -6,8 +6,10 @@ import io.spanloop.events.Answer;
 import io.spanloop.events.Question;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.Records;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,7 +41,7 @@ class AnswererScaleIT {
             // When
             harness.produce(questions);
             List<ConsumerRecord<String, Answer>> answers =
-                    AnswererHarness.readAtLeast(
+                    Records.readAtLeast(
                             consumer,
                             questions.size(),
                             Duration.ofSeconds(90),
@@ -66,21 +68,21 @@ class AnswererScaleIT {
                 .sum();
     }
 
-    private static void awaitRunning(KafkaStreams... instances) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            boolean balanced = true;
-            int tasks = 0;
-            for (KafkaStreams streams : instances) {
-                balanced &= streams.state() == KafkaStreams.State.RUNNING;
-                tasks += activeTasks(streams);
-                balanced &= activeTasks(streams) > 0;
-            }
-            if (balanced && tasks == 4) {
-                return;
-            }
-            Thread.sleep(200);
+    private static void awaitRunning(KafkaStreams... instances) {
+        Await.until(
+                () -> shareFourPartitions(instances),
+                Duration.ofSeconds(60),
+                "the two instances, both RUNNING, to share the 4 partitions");
+    }
+
+    private static boolean shareFourPartitions(KafkaStreams... instances) {
+        boolean balanced = true;
+        int tasks = 0;
+        for (KafkaStreams streams : instances) {
+            balanced &= streams.state() == KafkaStreams.State.RUNNING;
+            tasks += activeTasks(streams);
+            balanced &= activeTasks(streams) > 0;
         }
-        throw new AssertionError("the two instances never shared the 4 partitions");
+        return balanced && tasks == 4;
     }
 }

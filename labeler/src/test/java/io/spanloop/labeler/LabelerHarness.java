@@ -2,13 +2,14 @@ package io.spanloop.labeler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ScoredSpan;
 import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.Topics;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.Records;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -24,14 +25,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /** Shared by the labeler's real-broker tests: plays the answerer, calls the API, reads feedback. */
 final class LabelerHarness {
@@ -42,12 +39,14 @@ final class LabelerHarness {
 
     final KafkaEnvironment env;
     final TopicNames names;
+    final Topics topics;
     final String applicationId = "labeler-" + UUID.randomUUID();
     final HttpClient http = HttpClient.newHttpClient();
 
     LabelerHarness(KafkaEnvironment env) {
         this.env = env;
         this.names = env.createTopics(env.newTopicNames(), 2);
+        this.topics = env.topics(names);
     }
 
     Map<String, Object> config(Path stateDir) {
@@ -87,11 +86,7 @@ final class LabelerHarness {
     }
 
     void produceAnswers(List<Answer> answers) {
-        Map<String, Object> props = env.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        props.putAll(env.avroSerdes().serializerConfig());
-        try (KafkaProducer<String, Answer> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, Answer> producer = env.producer(topics.answers())) {
             for (Answer answer : answers) {
                 producer.send(
                         new ProducerRecord<>(names.answers(), answer.getQuestionId(), answer));
@@ -101,20 +96,9 @@ final class LabelerHarness {
 
     /** Corrections on the feedback topic (read_committed, from the start). */
     List<ConsumerRecord<String, Correction>> readFeedback(int expected, Duration timeout) {
-        Map<String, Object> props = env.consumerProps("feedback-" + UUID.randomUUID());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
-        props.putAll(env.avroSerdes().deserializerConfig());
-        List<ConsumerRecord<String, Correction>> records = new ArrayList<>();
-        try (KafkaConsumer<String, Correction> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(names.feedback()));
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        try (KafkaConsumer<String, Correction> consumer = env.consumer(topics.feedback())) {
+            return Records.readAtLeast(consumer, expected, timeout, Duration.ofMillis(500));
         }
-        return records;
     }
 
     record Response(int status, JsonNode body, HttpResponse<String> raw) {}
@@ -155,21 +139,13 @@ final class LabelerHarness {
     }
 
     /** Polls the queue until {@code condition} holds for it. */
-    JsonNode awaitQueue(Labeler labeler, Predicate<JsonNode> condition, Duration timeout)
-            throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            Response response = get(labeler, "/api/queue?limit=100", ALICE_TOKEN);
-            if (response.status() == 200) {
-                last = response.body();
-                if (condition.test(last)) {
-                    return last;
-                }
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("queue never reached the expected state; last: " + last);
+    JsonNode awaitQueue(Labeler labeler, Predicate<JsonNode> condition, Duration timeout) {
+        return Await.until(
+                        () -> get(labeler, "/api/queue?limit=100", ALICE_TOKEN),
+                        response -> response.status() == 200 && condition.test(response.body()),
+                        timeout,
+                        "the queue to reach the expected state")
+                .body();
     }
 
     static String correction(String id, String verdict, Integer start, Integer end, String text) {

@@ -2,7 +2,6 @@ package io.spanloop.labeler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.events.Answer;
 import io.spanloop.labeler.LabelerHarness.Response;
 import io.spanloop.testkit.KafkaEnvironment;
@@ -14,7 +13,6 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -66,12 +64,12 @@ class LabelerKafkaDownIT {
     }
 
     private static void produceAnswer(KafkaTestCluster cluster, LabelerHarness harness) {
-        Map<String, Object> props = harness.env.producerProps();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        props.putAll(harness.env.avroSerdes().serializerConfig());
-        try (KafkaProducer<String, Answer> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, Answer> producer =
+                harness.env.producer(
+                        harness.topics.answers(),
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                cluster.bootstrapServers()))) {
             producer.send(
                     new ProducerRecord<>(
                             harness.names.answers(),

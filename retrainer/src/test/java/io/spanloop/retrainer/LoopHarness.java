@@ -3,8 +3,6 @@ package io.spanloop.retrainer;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.answerer.AnswererHarness;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ModelVersion;
@@ -12,6 +10,7 @@ import io.spanloop.events.Question;
 import io.spanloop.events.Span;
 import io.spanloop.events.Verdict;
 import io.spanloop.qa.TrainingExample;
+import io.spanloop.testkit.Records;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,14 +19,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The learning loop's test fixtures: questions, corrections (as the labeler writes them), events.
@@ -74,11 +69,8 @@ final class LoopHarness {
 
     /** The corrections people would make: the gold span, or {@code wrong}'s span instead. */
     void correct(List<TrainingExample> examples, boolean wrong) {
-        Map<String, Object> props = answering.env.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        props.putAll(answering.env.avroSerdes().serializerConfig());
-        try (KafkaProducer<String, Correction> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, Correction> producer =
+                answering.env.producer(answering.topics.feedback())) {
             for (TrainingExample example : examples) {
                 int start = example.start();
                 int end = example.end();
@@ -111,24 +103,17 @@ final class LoopHarness {
         }
     }
 
+    /** Reads the model-versions topic from the start (a new group each call). */
     KafkaConsumer<String, ModelVersion> versionConsumer() {
-        Map<String, Object> props = answering.env.consumerProps("versions-" + UUID.randomUUID());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
-        props.putAll(answering.env.avroSerdes().deserializerConfig());
-        KafkaConsumer<String, ModelVersion> consumer = new KafkaConsumer<>(props);
-        consumer.subscribe(List.of(answering.names.modelVersions()));
-        return consumer;
+        return answering.env.consumer(answering.topics.modelVersions());
     }
 
+    /** The events read until {@code count} arrived or {@code timeout} passed (fewer then). */
     static List<ModelVersion> awaitEvents(
             KafkaConsumer<String, ModelVersion> consumer, int count, Duration timeout) {
-        List<ModelVersion> events = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (events.size() < count && System.nanoTime() < deadline) {
-            consumer.poll(Duration.ofMillis(200)).forEach(r -> events.add(r.value()));
-        }
-        return events;
+        return Records.readAtLeast(consumer, count, timeout, Duration.ZERO).stream()
+                .map(ConsumerRecord::value)
+                .toList();
     }
 
     /** A SQuAD v2.0 JSON file of examples (answer_start in code points, as SQuAD has it). */

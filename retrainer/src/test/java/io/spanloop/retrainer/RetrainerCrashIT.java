@@ -10,8 +10,11 @@ import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.TrainingExample;
 import io.spanloop.qa.testing.ColorFacts;
 import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,18 +95,27 @@ class RetrainerCrashIT {
         return builder.start();
     }
 
-    private static void awaitLogLine(Process process, Path log, String text) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(text)) {
-                return;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("retrainer exited early:\n" + Files.readString(log));
-            }
-            Thread.sleep(200);
+    private static void awaitLogLine(Process process, Path log, String text) {
+        Await.until(
+                () -> readLog(log),
+                output -> {
+                    if (output.contains(text)) {
+                        return true;
+                    }
+                    if (!process.isAlive()) {
+                        throw new AssertionError("retrainer exited early:\n" + readLog(log));
+                    }
+                    return false;
+                },
+                Duration.ofSeconds(120),
+                "the retrainer to log '" + text + "'");
+    }
+
+    private static String readLog(Path log) {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        throw new AssertionError(
-                "retrainer never logged '" + text + "':\n" + Files.readString(log));
     }
 }

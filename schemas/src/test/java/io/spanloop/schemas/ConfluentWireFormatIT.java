@@ -12,6 +12,7 @@ import io.spanloop.events.Question;
 import io.spanloop.events.ScoredSpan;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.Records;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,7 +21,6 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -170,6 +170,7 @@ class ConfluentWireFormatIT {
         // Given
         TopicNames names = env.createTopics(env.newTopicNames(), 1);
         Question question = question("q-3", "Who?", "Ada wrote it.");
+        // Wired by class name on purpose, not by env.producer(topic): a user's plain client works.
         Map<String, Object> producerProps = env.producerProps();
         producerProps.putAll(env.avroSerdes().serializerConfig());
         producerProps.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
@@ -184,13 +185,10 @@ class ConfluentWireFormatIT {
         try (KafkaProducer<String, Question> producer = new KafkaProducer<>(producerProps)) {
             producer.send(new ProducerRecord<>(names.questions(), "q-3", question));
         }
-        List<ConsumerRecord<String, Object>> received = new ArrayList<>();
+        List<ConsumerRecord<String, Object>> received;
         try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(consumerProps)) {
             consumer.subscribe(List.of(names.questions()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (received.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(received::add);
-            }
+            received = Records.readAtLeast(consumer, 1, Duration.ofSeconds(30), Duration.ZERO);
         }
 
         // Then

@@ -1,8 +1,10 @@
 package io.spanloop.testkit;
 
 import io.spanloop.schemas.AvroSerdes;
+import io.spanloop.schemas.Topic;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.Topics;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +16,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +44,7 @@ public final class KafkaEnvironment implements AutoCloseable {
     private final AvroSerdes avroSerdes;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicInteger topicSets = new AtomicInteger();
+    private final AtomicInteger consumerGroups = new AtomicInteger();
 
     private KafkaEnvironment(
             String bootstrapServers, AutoCloseable broker, SchemaRegistryProcess registry) {
@@ -56,8 +65,13 @@ public final class KafkaEnvironment implements AutoCloseable {
         return "testcontainers".equalsIgnoreCase(System.getProperty(BACKEND_PROPERTY, ""));
     }
 
-    /** Starts the broker (backend per {@value #BACKEND_PROPERTY}) and the registry side by side. */
-    static KafkaEnvironment start() {
+    /**
+     * Starts a broker (backend per {@value #BACKEND_PROPERTY}) and a registry side by side, for use
+     * outside {@link KafkaEnvironmentExtension} (e.g. a benchmark's {@code main}); the caller owns
+     * the environment and must {@link #close()} it. Tests get the JVM's shared one injected
+     * instead.
+     */
+    public static KafkaEnvironment start() {
         CompletableFuture<SchemaRegistryProcess> registry =
                 CompletableFuture.supplyAsync(
                         SchemaRegistryProcess::start, KafkaEnvironment::runOnNewThread);
@@ -160,6 +174,57 @@ public final class KafkaEnvironment implements AutoCloseable {
         return props;
     }
 
+    /**
+     * A producer for {@code topic} with {@link #producerProps()} ({@code acks=all}, idempotent) and
+     * the topic's serializers; the caller closes it, which leaves the topic's serdes usable.
+     */
+    public <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic) {
+        return producer(topic, Map.of());
+    }
+
+    /**
+     * A producer for {@code topic} as {@link #producer(Topic)}, with {@code overrides} laid over
+     * {@link #producerProps()} (e.g. another cluster's {@code bootstrap.servers}).
+     */
+    public <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic, Map<String, ?> overrides) {
+        Map<String, Object> props = producerProps();
+        props.putAll(overrides);
+        return new KafkaProducer<>(
+                props,
+                new KeptOpenSerializer<>(topic.keySerde().serializer()),
+                new KeptOpenSerializer<>(topic.valueSerde().serializer()));
+    }
+
+    /**
+     * A producer of raw bytes for any topic (e.g. to write what no serde would), with {@link
+     * #producerProps()}; the caller closes it.
+     */
+    public KafkaProducer<byte[], byte[]> bytesProducer() {
+        return new KafkaProducer<>(
+                producerProps(), new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /**
+     * A consumer of {@code topic} in a new group of its own, so it reads the topic from the start:
+     * {@code read_committed}, from the earliest offset, no auto-commit, the topic's deserializers,
+     * already subscribed. The caller closes it, which leaves the topic's serdes usable.
+     */
+    public <K, V> KafkaConsumer<K, V> consumer(Topic<K, V> topic) {
+        return consumer(
+                topic, topic.name() + "-reader-" + runId + "-" + consumerGroups.incrementAndGet());
+    }
+
+    /** A consumer of {@code topic} as {@link #consumer(Topic)}, in group {@code groupId}. */
+    public <K, V> KafkaConsumer<K, V> consumer(Topic<K, V> topic, String groupId) {
+        KafkaConsumer<K, V> consumer =
+                new KafkaConsumer<>(
+                        consumerProps(groupId),
+                        new KeptOpenDeserializer<>(topic.keySerde().deserializer()),
+                        new KeptOpenDeserializer<>(topic.valueSerde().deserializer()));
+        consumer.subscribe(List.of(topic.name()));
+        return consumer;
+    }
+
     /** Stops the broker and the registry. */
     @Override
     public void close() {
@@ -174,5 +239,47 @@ public final class KafkaEnvironment implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("error closing {}", closeable, e);
         }
+    }
+
+    /**
+     * A topic's serializer lent to one client: a {@link Topic}'s serdes are shared by every client
+     * built for it, so closing a client must not close them.
+     */
+    private record KeptOpenSerializer<T>(Serializer<T> delegate) implements Serializer<T> {
+
+        @Override
+        public byte[] serialize(String topic, T data) {
+            return delegate.serialize(topic, data);
+        }
+
+        @Override
+        public byte[] serialize(String topic, Headers headers, T data) {
+            return delegate.serialize(topic, headers, data);
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    /** A topic's deserializer lent to one client (see {@link KeptOpenSerializer}). */
+    private record KeptOpenDeserializer<T>(Deserializer<T> delegate) implements Deserializer<T> {
+
+        @Override
+        public T deserialize(String topic, byte[] data) {
+            return delegate.deserialize(topic, data);
+        }
+
+        @Override
+        public T deserialize(String topic, Headers headers, byte[] data) {
+            return delegate.deserialize(topic, headers, data);
+        }
+
+        @Override
+        public T deserialize(String topic, Headers headers, ByteBuffer data) {
+            return delegate.deserialize(topic, headers, data);
+        }
+
+        @Override
+        public void close() {}
     }
 }

@@ -3,7 +3,6 @@ package io.spanloop.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +12,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -120,17 +120,15 @@ class KafkaTestClusterIT {
     }
 
     private static List<String> readAll(Map<String, Object> props, String topic, int expected) {
-        List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
-            }
-            // One more poll: anything beyond the expected records (an aborted one) would show.
-            consumer.poll(Duration.ofMillis(500)).forEach(record -> values.add(record.value()));
+            // Half a second more: anything beyond the expected records (an aborted one) would show.
+            return Records.readAtLeast(
+                            consumer, expected, Duration.ofSeconds(30), Duration.ofMillis(500))
+                    .stream()
+                    .map(ConsumerRecord::value)
+                    .toList();
         }
-        return values;
     }
 }

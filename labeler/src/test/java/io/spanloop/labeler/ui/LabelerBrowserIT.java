@@ -3,8 +3,6 @@ package io.spanloop.labeler.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ScoredSpan;
@@ -13,8 +11,11 @@ import io.spanloop.events.Verdict;
 import io.spanloop.labeler.Labeler;
 import io.spanloop.labeler.LabelerConfig;
 import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.Topics;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.Records;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,21 +26,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,7 +72,7 @@ class LabelerBrowserIT {
     private static HeadlessChromium chromium;
 
     private final KafkaEnvironment env;
-    private TopicNames names;
+    private Topics topics;
     private Labeler labeler;
     private WebDriver driver;
 
@@ -98,7 +94,8 @@ class LabelerBrowserIT {
 
     @BeforeEach
     void startLabeler(@TempDir Path stateDir) {
-        names = env.createTopics(env.newTopicNames(), 2);
+        TopicNames names = env.createTopics(env.newTopicNames(), 2);
+        topics = env.topics(names);
         Map<String, Object> config = new HashMap<>();
         config.put(LabelerConfig.BOOTSTRAP_SERVERS, env.bootstrapServers());
         config.put(LabelerConfig.REGISTRY_URL, env.registryUrl());
@@ -408,19 +405,8 @@ class LabelerBrowserIT {
         Files.copy(png, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
     }
 
-    private static void await(Supplier<Boolean> condition, String what) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!Boolean.TRUE.equals(condition.get())) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted waiting for " + what, e);
-            }
-        }
+    private static void await(BooleanSupplier condition, String what) {
+        Await.until(condition, WAIT, what);
     }
 
     // --- Kafka and the API (the test plays the answerer) -------------------------------------
@@ -447,13 +433,11 @@ class LabelerBrowserIT {
     }
 
     private void produceAnswers(List<Answer> answers) throws Exception {
-        Map<String, Object> props = env.producerProps();
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        props.putAll(env.avroSerdes().serializerConfig());
-        try (KafkaProducer<String, Answer> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, Answer> producer = env.producer(topics.answers())) {
             for (Answer answer : answers) {
-                producer.send(new ProducerRecord<>(names.answers(), answer.getQuestionId(), answer))
+                producer.send(
+                                new ProducerRecord<>(
+                                        topics.answers().name(), answer.getQuestionId(), answer))
                         .get();
             }
         }
@@ -486,18 +470,9 @@ class LabelerBrowserIT {
 
     /** Reads {@code count} corrections from the feedback topic (read_committed), in order. */
     private List<Correction> readFeedback(int count) {
-        Map<String, Object> props = env.consumerProps("ui-feedback-" + UUID.randomUUID());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
-        props.putAll(env.avroSerdes().deserializerConfig());
-        List<ConsumerRecord<String, Correction>> records = new ArrayList<>();
-        try (KafkaConsumer<String, Correction> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(names.feedback()));
-            long deadline = System.nanoTime() + WAIT.toNanos();
-            while (records.size() < count && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            consumer.poll(Duration.ofMillis(300)).forEach(records::add);
+        List<ConsumerRecord<String, Correction>> records;
+        try (KafkaConsumer<String, Correction> consumer = env.consumer(topics.feedback())) {
+            records = Records.readAtLeast(consumer, count, WAIT, Duration.ofMillis(300));
         }
         // Corrections of one question share a partition, so their order there is their order.
         return records.stream()
