@@ -1,8 +1,7 @@
 package io.spanloop.bench;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.spanloop.events.Answer;
-import io.spanloop.schemas.AvroSerdes;
+import io.spanloop.schemas.Topic;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
@@ -16,7 +15,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A plain {@code read_committed} consumer of the answers topic on its own thread, as a downstream
@@ -34,16 +32,18 @@ final class AnswerCollector implements AutoCloseable {
     private volatile boolean running = true;
     private volatile RuntimeException failure;
 
-    AnswerCollector(String bootstrapServers, AvroSerdes serdes, String answersTopic) {
-        Map<String, Object> props = new HashMap<>(serdes.deserializerConfig());
+    AnswerCollector(String bootstrapServers, Topic<String, Answer> answers) {
+        Map<String, Object> props = new HashMap<>();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
-        consumer = new KafkaConsumer<>(props);
-        List<PartitionInfo> partitions = consumer.partitionsFor(answersTopic);
+        consumer =
+                new KafkaConsumer<>(
+                        props,
+                        answers.keySerde().deserializer(),
+                        answers.valueSerde().deserializer());
+        List<PartitionInfo> partitions = consumer.partitionsFor(answers.name());
         List<TopicPartition> assigned =
                 partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(assigned);

@@ -1,6 +1,5 @@
 package io.spanloop.bench;
 
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.spanloop.answerer.Answerer;
 import io.spanloop.answerer.AnswererConfig;
 import io.spanloop.config.ServiceConfigs;
@@ -10,6 +9,7 @@ import io.spanloop.qa.QaInput;
 import io.spanloop.qa.testing.TinyModel;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.TopicNames;
+import io.spanloop.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +22,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.ThreadMetadata;
 
@@ -131,14 +129,15 @@ public final class AnswererBenchmark {
         AnswererConfig config = new AnswererConfig(settings);
 
         Duration timeout = options.timeout();
+        Topics topics = broker.topics(names);
         AvroSerdes serdes = AvroSerdes.forRegistry(broker.registryUrl());
         LoadPhase.Result burst;
         LoadPhase.Result paced = null;
         int duplicates;
         try (Answerer answerer = Answerer.start(config);
                 AnswerCollector collector =
-                        new AnswerCollector(broker.bootstrapServers(), serdes, names.answers());
-                KafkaProducer<String, Question> producer = producer(broker, serdes)) {
+                        new AnswerCollector(broker.bootstrapServers(), topics.answers());
+                KafkaProducer<String, Question> producer = broker.producer(topics.questions())) {
             awaitRunning(answerer.streams(), options.partitions(), timeout);
             LoadPhase phase =
                     new LoadPhase(producer, names.questions(), collector, answerer.streams());
@@ -215,16 +214,6 @@ public final class AnswererBenchmark {
         settings.put(AnswererConfig.STATE_DIR, stateDir.toString());
         settings.putAll(ServiceConfigs.topicSettings(AnswererConfig.DEFINITION, names));
         return settings;
-    }
-
-    private static KafkaProducer<String, Question> producer(BenchBroker broker, AvroSerdes serdes) {
-        Map<String, Object> props = new HashMap<>(serdes.serializerConfig());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class);
-        return new KafkaProducer<>(props);
     }
 
     private static void awaitRunning(KafkaStreams streams, int partitions, Duration timeout)

@@ -1,14 +1,14 @@
 package io.spanloop.bench;
 
+import io.spanloop.schemas.Topic;
 import io.spanloop.schemas.TopicNames;
-import io.spanloop.testkit.KafkaTestCluster;
-import io.spanloop.testkit.SchemaRegistryProcess;
+import io.spanloop.schemas.Topics;
+import io.spanloop.testkit.KafkaEnvironment;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -20,58 +20,52 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * The benchmark's Kafka: the test kit's in-JVM KRaft broker and the Apicurio registry process, both
- * on 127.0.0.1, stopped by {@link #close()}.
+ * The benchmark's Kafka: the test kit's environment (in-JVM KRaft broker and the Apicurio registry
+ * process, both on 127.0.0.1), stopped by {@link #close()}, plus the offset counts the report
+ * needs.
  */
 final class BenchBroker implements AutoCloseable {
 
-    private final KafkaTestCluster cluster;
-    private final SchemaRegistryProcess registry;
+    private final KafkaEnvironment env;
 
-    private BenchBroker(KafkaTestCluster cluster, SchemaRegistryProcess registry) {
-        this.cluster = cluster;
-        this.registry = registry;
+    private BenchBroker(KafkaEnvironment env) {
+        this.env = env;
     }
 
-    /** Starts broker and registry side by side (the registry home comes from its property). */
+    /** Starts broker and registry (the registry home comes from its property). */
     static BenchBroker start() {
-        CompletableFuture<SchemaRegistryProcess> registry =
-                CompletableFuture.supplyAsync(SchemaRegistryProcess::start);
-        KafkaTestCluster cluster;
-        try {
-            cluster = KafkaTestCluster.start(1);
-        } catch (RuntimeException | Error e) {
-            registry.thenAccept(SchemaRegistryProcess::close);
-            throw e;
-        }
-        try {
-            return new BenchBroker(cluster, registry.join());
-        } catch (RuntimeException e) {
-            cluster.close();
-            throw e;
-        }
+        return new BenchBroker(KafkaEnvironment.start());
     }
 
     String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return env.bootstrapServers();
     }
 
     String registryUrl() {
-        return registry.registryUrl();
+        return env.registryUrl();
     }
 
     Admin admin() {
-        return cluster.admin();
+        return env.admin();
+    }
+
+    /** The topics of {@code names}, with serdes backed by the registry. */
+    Topics topics(TopicNames names) {
+        return env.topics(names);
     }
 
     void createTopics(TopicNames names, int partitions) {
-        for (String name : names.all()) {
-            cluster.createTopic(name, partitions);
-        }
+        env.createTopics(names, partitions);
+    }
+
+    /** An {@code acks=all}, idempotent producer of {@code topic}. */
+    <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic) {
+        return env.producer(topic);
     }
 
     /** Sum of the end offsets of {@code topic}'s partitions (records plus transaction markers). */
@@ -134,10 +128,6 @@ final class BenchBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            cluster.close();
-        } finally {
-            registry.close();
-        }
+        env.close();
     }
 }

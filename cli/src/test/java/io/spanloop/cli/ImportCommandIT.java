@@ -3,25 +3,21 @@ package io.spanloop.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.spanloop.answerer.AnswererHarness;
 import io.spanloop.events.Correction;
 import io.spanloop.events.Question;
 import io.spanloop.events.Span;
 import io.spanloop.events.Verdict;
+import io.spanloop.schemas.Topic;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.Records;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -93,7 +89,8 @@ class ImportCommandIT {
                                 + "; skipped: 1, offsets corrected: 0\n");
 
         // And: exactly the usable questions, keyed and identified by their SQuAD ids
-        List<ConsumerRecord<String, Question>> questions = readAll(env, names.questions(), 3);
+        List<ConsumerRecord<String, Question>> questions =
+                readAll(env, env.topics(names).questions(), 3);
         assertThat(questions)
                 .extracting(
                         ConsumerRecord::key,
@@ -106,7 +103,8 @@ class ImportCommandIT {
                         tuple("coal", "coal", "What color is coal?", SNOW));
 
         // And: their gold answers as corrections, spans in Java String indices
-        List<ConsumerRecord<String, Correction>> corrections = readAll(env, names.feedback(), 3);
+        List<ConsumerRecord<String, Correction>> corrections =
+                readAll(env, env.topics(names).feedback(), 3);
         assertThat(corrections)
                 .extracting(
                         ConsumerRecord::key,
@@ -142,19 +140,14 @@ class ImportCommandIT {
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains(": 3 questions to " + names.questions() + "; skipped: 1");
         assertThat(run.out()).doesNotContain("corrections");
-        assertThat(readAll(env, names.questions(), 3)).hasSize(3);
-        assertThat(readAll(env, names.feedback(), 0)).isEmpty();
+        assertThat(readAll(env, env.topics(names).questions(), 3)).hasSize(3);
+        assertThat(readAll(env, env.topics(names).feedback(), 0)).isEmpty();
     }
 
     private static <V> List<ConsumerRecord<String, V>> readAll(
-            KafkaEnvironment env, String topic, int expected) {
-        Map<String, Object> props = env.consumerProps("check-" + UUID.randomUUID());
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroKafkaDeserializer.class);
-        props.putAll(env.avroSerdes().deserializerConfig());
-        try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props)) {
-            consumer.subscribe(List.of(topic));
-            return AnswererHarness.readAtLeast(
+            KafkaEnvironment env, Topic<String, V> topic, int expected) {
+        try (KafkaConsumer<String, V> consumer = env.consumer(topic)) {
+            return Records.readAtLeast(
                     consumer, expected, Duration.ofSeconds(30), Duration.ofSeconds(2));
         }
     }

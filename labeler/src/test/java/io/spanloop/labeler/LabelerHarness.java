@@ -59,6 +59,9 @@ final class LabelerHarness {
         config.put(LabelerConfig.TOPIC_ANSWERS, names.answers());
         config.put(LabelerConfig.TOPIC_FEEDBACK, names.feedback());
         config.put(LabelerConfig.ANNOTATORS, "alice:" + ALICE_TOKEN + ",bob:" + BOB_TOKEN);
+        // a restarted labeler takes its partitions back when the old member's session ends
+        config.put("streams.consumer.session.timeout.ms", 6_000);
+        config.put("streams.consumer.heartbeat.interval.ms", 1_000);
         return config;
     }
 

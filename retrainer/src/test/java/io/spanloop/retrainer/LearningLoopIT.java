@@ -10,6 +10,7 @@ import io.spanloop.events.ModelVersion;
 import io.spanloop.events.Question;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.ModelStore;
+import io.spanloop.qa.SquadWriter;
 import io.spanloop.qa.TrainingExample;
 import io.spanloop.qa.testing.ColorFacts;
 import io.spanloop.qa.testing.TinyModel;
@@ -97,7 +98,7 @@ class LearningLoopIT {
             // on a correct seed file only (a retrainer restart picks up the new settings)
             loop.correct(second, true);
             Path seed = state.resolve("seed.json");
-            LoopHarness.writeSquad(seed, ColorFacts.examples(40, 13, "seed"));
+            SquadWriter.write(seed, "colors", ColorFacts.examples(40, 13, "seed"));
             Map<String, Object> gated = loop.retrainerConfig(store, v1.modelName());
             gated.put(RetrainerConfig.EVAL_HOLDOUT_PERCENT, 0);
             gated.put(RetrainerConfig.SEED_SQUAD_FILE, seed.toString());

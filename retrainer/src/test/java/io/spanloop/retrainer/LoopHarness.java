@@ -1,8 +1,5 @@
 package io.spanloop.retrainer;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.spanloop.answerer.AnswererHarness;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ModelVersion;
@@ -11,7 +8,6 @@ import io.spanloop.events.Span;
 import io.spanloop.events.Verdict;
 import io.spanloop.qa.TrainingExample;
 import io.spanloop.testkit.Records;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -114,28 +110,5 @@ final class LoopHarness {
         return Records.readAtLeast(consumer, count, timeout, Duration.ZERO).stream()
                 .map(ConsumerRecord::value)
                 .toList();
-    }
-
-    /** A SQuAD v2.0 JSON file of examples (answer_start in code points, as SQuAD has it). */
-    static void writeSquad(Path file, List<TrainingExample> examples) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode().put("version", "v2.0");
-        ArrayNode paragraphs =
-                root.putArray("data").addObject().put("title", "colors").putArray("paragraphs");
-        for (TrainingExample example : examples) {
-            ObjectNode paragraph = paragraphs.addObject().put("context", example.context());
-            ObjectNode qa =
-                    paragraph
-                            .putArray("qas")
-                            .addObject()
-                            .put("id", example.id())
-                            .put("question", example.question())
-                            .put("is_impossible", false);
-            qa.putArray("answers")
-                    .addObject()
-                    .put("text", example.answerText())
-                    .put("answer_start", example.context().codePointCount(0, example.start()));
-        }
-        json.writeValue(file.toFile(), root);
     }
 }
