@@ -5,7 +5,8 @@ small HuggingFace-layout checkpoints its tests import.
 Templates (qa-core/src/main/resources/io/spanloop/qa/imports/templates/<arch>.pt): a scripted
 question-answering module per architecture (bert, roberta, distilbert) with tiny dimensions. The
 importer, in Java only, loads one with DJL, replaces every parameter by the pretrained tensor
-(exported method `assign`, a `set_` of a contiguous copy, so any shape goes), sets the structural
+(exported methods `assign`, a `set_` of a contiguous copy, so any shape goes, or `resize` and
+`assign_layer` for the stacked per-layer tensors, one layer at a time), sets the structural
 numbers (exported `set_int` / `set_float`: heads, activation, LayerNorm epsilon, dropouts, pad id)
 and saves the grown module. The layers are not a ModuleList: each per-layer HF parameter is one
 tensor with a leading layer dimension (e.g. `bert.encoder.layer.attention.self.query.weight` is
@@ -259,6 +260,20 @@ class TemplateBase(Settings):
         shape; a copy, so the module never shares memory owned by the caller."""
         with torch.no_grad():
             target.set_(value.to(target.dtype).clone(memory_format=torch.contiguous_format))
+
+    @torch.jit.export
+    def resize(self, target: torch.Tensor, shape: List[int]) -> None:
+        """Makes `target` a zero tensor of `shape` (to be filled by assign_layer)."""
+        with torch.no_grad():
+            target.set_(torch.zeros(shape, dtype=target.dtype, device=target.device))
+
+    @torch.jit.export
+    def assign_layer(self, target: torch.Tensor, index: int, value: torch.Tensor) -> None:
+        """Copies `value` into `target[index]` (one layer of a stacked parameter)."""
+        if value.size() != target.size()[1:]:
+            raise ValueError("assign_layer: shape mismatch")
+        with torch.no_grad():
+            target[index].copy_(value)
 
     @torch.jit.export
     def set_int(self, name: str, value: int) -> None:
@@ -887,10 +902,12 @@ def grow(template_path, arch, hf_config, state_dict):
             continue
         if ".layer." in name:
             head, tail = name.split(".layer.", 1)
-            value = torch.stack([sd[f"{head}.layer.{i}.{tail}"] for i in range(layers)])
+            first = sd[f"{head}.layer.0.{tail}"]
+            m.resize(p, [layers] + list(first.shape))
+            for i in range(layers):
+                m.assign_layer(p, i, sd[f"{head}.layer.{i}.{tail}"].float())
         else:
-            value = sd[name]
-        m.assign(p, value.float())
+            m.assign(p, sd[name].float())
     m.set_int("num_heads", hf_config.get("num_attention_heads", hf_config.get("n_heads")))
     m.set_int("activation", ACTIVATIONS[hf_config.get("hidden_act", hf_config.get("activation"))])
     m.set_int("pad_token_id", hf_config["pad_token_id"])
