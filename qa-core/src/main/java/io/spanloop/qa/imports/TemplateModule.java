@@ -155,6 +155,18 @@ final class TemplateModule implements AutoCloseable {
         }
     }
 
+    /** A parameter's values now, flattened. */
+    float[] values(String name) {
+        for (NDArray p : JniUtils.moduleGetParams(block, manager)) {
+            try (p) {
+                if (p.getName().equals(name)) {
+                    return p.toType(DataType.FLOAT32, false).toFloatArray();
+                }
+            }
+        }
+        throw new IllegalArgumentException("no parameter " + name);
+    }
+
     /** The shape a parameter has now. */
     long[] shape(String name) {
         // a fresh handle: the listed one caches the shape it had when it was listed
