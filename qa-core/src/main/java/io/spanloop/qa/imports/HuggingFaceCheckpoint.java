@@ -73,7 +73,15 @@ final class HuggingFaceCheckpoint implements AutoCloseable {
         ModelArchitecture arch = architecture(configFile, modelType);
         List<String> architectures = new ArrayList<>();
         config.path("architectures").forEach(a -> architectures.add(a.asText()));
-        EncoderSpec spec = spec(configFile, config, arch);
+        EncoderSpec spec;
+        try {
+            spec = spec(configFile, config, arch);
+        } catch (ModelImportException e) {
+            if (e.getMessage().startsWith(configFile.toString())) {
+                throw e;
+            }
+            throw new ModelImportException(configFile + ": " + e.getMessage(), e);
+        }
         Path tokenizer = dir.resolve(TOKENIZER);
         if (!Files.isRegularFile(tokenizer)) {
             throw missingTokenizer(dir);
