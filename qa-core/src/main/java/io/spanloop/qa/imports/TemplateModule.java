@@ -227,6 +227,15 @@ final class TemplateModule implements AutoCloseable {
         }
     }
 
+    /** Switches dropout on (training) or off. */
+    void train(boolean training) {
+        if (training) {
+            JniUtils.enableTrainingMode(block);
+        } else {
+            JniUtils.enableInferenceMode(block);
+        }
+    }
+
     /** Writes the module (in eval mode: a saved module keeps its train flag). */
     void write(Path file) throws IOException {
         JniUtils.enableInferenceMode(block);
