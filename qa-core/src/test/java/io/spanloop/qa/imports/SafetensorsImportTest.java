@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -121,6 +122,9 @@ class SafetensorsImportTest {
         }
         assertThat(logits(first.directory(), arch, expected.inputs())[0])
                 .containsExactly(logits(again.directory(), arch, expected.inputs())[0]);
+        // the same source and options give the same bytes
+        assertThat(ModelStore.sha256(again.directory().modelFile()))
+                .isEqualTo(ModelStore.sha256(first.directory().modelFile()));
         Map<String, Object> metadata = ModelStore.readMetadata(first.directory());
         assertThat(metadata.get("qa_head"))
                 .isEqualTo(
@@ -131,6 +135,52 @@ class SafetensorsImportTest {
                                 7,
                                 "init",
                                 "weight normal(0, 0.02) from java.util.Random(seed), bias 0"));
+    }
+
+    @Test
+    void shouldReadACheckpointShardedOverSeveralSafetensorsFiles() throws Exception {
+        // Given: the bert-qa weights split over two files listed by model.safetensors.index.json
+        Path checkpoint = Fixtures.copy("bert-qa", work.resolve("sources"));
+        Fixtures.Expected expected = Fixtures.expected(checkpoint);
+        List<SafetensorsWriter.Raw> tensors =
+                SafetensorsWriter.readAll(checkpoint.resolve("model.safetensors"));
+        int half = tensors.size() / 2;
+        String first = "model-00001-of-00002.safetensors";
+        String second = "model-00002-of-00002.safetensors";
+        SafetensorsWriter.write(checkpoint.resolve(first), tensors.subList(0, half));
+        SafetensorsWriter.write(checkpoint.resolve(second), tensors.subList(half, tensors.size()));
+        Map<String, String> weightMap = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < tensors.size(); i++) {
+            weightMap.put(tensors.get(i).name(), i < half ? first : second);
+        }
+        Fixtures.JSON.writeValue(
+                checkpoint.resolve("model.safetensors.index.json").toFile(),
+                Map.of("metadata", Map.of(), "weight_map", weightMap));
+        java.nio.file.Files.delete(checkpoint.resolve("model.safetensors"));
+
+        // When
+        ImportedModel imported =
+                new ModelImporter(ImportOptions.DEFAULTS.withMaxSeqLength(48))
+                        .importHuggingFace(checkpoint, work.resolve("sharded/bert-qa/1"));
+
+        // Then
+        float[][] logits = logits(imported.directory(), ModelArchitecture.BERT, expected.inputs());
+        assertThat(Fixtures.maxAbsDiff(Fixtures.flatten(expected.startLogits()), logits[0]))
+                .isLessThanOrEqualTo(TOLERANCE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> hashes =
+                (Map<String, Object>)
+                        ((Map<String, Object>)
+                                        ModelStore.readMetadata(imported.directory())
+                                                .get("imported_from"))
+                                .get("sha256");
+        assertThat(hashes)
+                .containsOnlyKeys(
+                        "config.json",
+                        "tokenizer.json",
+                        "model.safetensors.index.json",
+                        first,
+                        second);
     }
 
     @ParameterizedTest(name = "{0}")
