@@ -167,19 +167,6 @@ final class TemplateModule implements AutoCloseable {
         throw new IllegalArgumentException("no parameter " + name);
     }
 
-    /** The shape a parameter has now. */
-    long[] shape(String name) {
-        // a fresh handle: the listed one caches the shape it had when it was listed
-        for (NDArray p : JniUtils.moduleGetParams(block, manager)) {
-            try (p) {
-                if (p.getName().equals(name)) {
-                    return p.getShape().getShape();
-                }
-            }
-        }
-        throw new IllegalArgumentException("no parameter " + name);
-    }
-
     /**
      * The encoder's last hidden state for a batch ({@code inputs}: ids, mask and, where the
      * template takes them, token types), flattened [batch, length, hidden].
