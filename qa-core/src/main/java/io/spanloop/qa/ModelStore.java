@@ -158,25 +158,14 @@ public final class ModelStore {
         Path target = versionPath(modelName, version);
         whileWriting(
                 modelDir,
-                () -> {
-                    if (Files.exists(target)) {
-                        throw new FileAlreadyExistsException(
-                                target.toString(), null, "model versions are immutable");
-                    }
-                    Path staging =
-                            modelDir.resolve(TEMP_PREFIX + version + "-" + UUID.randomUUID());
-                    try {
-                        Path staged = stage(model, modelName, version, metadata, staging);
-                        ReloadCheck.verify(model, ModelDirectory.open(staged));
-                        Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-                        FileOps.fsync(modelDir);
-                        FileOps.deleteRecursively(staging);
-                    } catch (IOException | RuntimeException | Error e) {
-                        FileOps.deleteQuietly(staging, e);
-                        throw e;
-                    }
-                    return null;
-                });
+                () ->
+                        publish(
+                                target,
+                                false,
+                                dir -> {
+                                    stage(model, modelName, version, metadata, dir);
+                                    ReloadCheck.verify(model, ModelDirectory.open(dir));
+                                }));
         LOG.info(
                 "Wrote {} version {} (parent {}) to {}",
                 modelName,
@@ -214,6 +203,37 @@ public final class ModelStore {
      */
     public static ModelDirectory copy(ModelDirectory source, Path target, boolean replace)
             throws IOException {
+        return publish(
+                target,
+                replace,
+                dir -> {
+                    for (String file : VERSION_FILES) {
+                        Path from = source.path().resolve(file);
+                        if (Files.exists(from) || !file.equals(METADATA_FILE)) {
+                            Files.copy(from, dir.resolve(file));
+                        }
+                    }
+                });
+    }
+
+    /** Fills a staged version directory (its name is the version's; it exists and is empty). */
+    @FunctionalInterface
+    public interface Stager {
+        void fill(Path stagedVersion) throws IOException;
+    }
+
+    /**
+     * The one way a version directory comes to exist (written, copied or imported): {@code stager}
+     * fills a hidden directory next to {@code target}, every file in it is flushed, it must open as
+     * a version ({@link ModelDirectory#open}), and it is renamed into place atomically. So a
+     * version directory is never half-written: absent, or complete. On any failure nothing is left
+     * but what was there before. With {@code replace}, an existing {@code target} is moved aside
+     * first and deleted once the new one is in place; otherwise it is refused.
+     *
+     * @throws FileAlreadyExistsException when {@code target} exists and {@code replace} is false
+     */
+    public static ModelDirectory publish(Path target, boolean replace, Stager stager)
+            throws IOException {
         Path destination = target.toAbsolutePath().normalize();
         Path parent = destination.getParent();
         Files.createDirectories(parent);
@@ -227,17 +247,19 @@ public final class ModelStore {
         try {
             Path staged = staging.resolve(name);
             Files.createDirectories(staged);
-            for (String file : VERSION_FILES) {
-                Path from = source.path().resolve(file);
-                if (Files.exists(from) || !file.equals(METADATA_FILE)) {
-                    Files.copy(from, staged.resolve(file));
-                    FileOps.fsync(staged.resolve(file));
+            stager.fill(staged);
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(staged)) {
+                for (Path file : files) {
+                    FileOps.fsync(file);
                 }
             }
             FileOps.fsync(staged);
             ModelDirectory.open(staged);
             if (replace && Files.exists(destination)) {
                 Files.move(destination, old, StandardCopyOption.ATOMIC_MOVE);
+            } else if (Files.exists(destination)) {
+                throw new FileAlreadyExistsException(
+                        destination.toString(), null, "written meanwhile by another writer");
             }
             Files.move(staged, destination, StandardCopyOption.ATOMIC_MOVE);
             FileOps.fsync(parent);
@@ -274,31 +296,19 @@ public final class ModelStore {
         }
     }
 
-    private Path stage(
+    private static void stage(
             TrainedModel model,
             String modelName,
             long version,
             Map<String, Object> metadata,
-            Path staging)
+            Path dir)
             throws IOException {
-        Path dir = staging.resolve(Long.toString(version));
-        Files.createDirectories(dir);
         ModelDirectory base = model.base();
-        Path modelFile = dir.resolve(ModelDirectory.MODEL_FILE);
-        try (OutputStream out = Files.newOutputStream(modelFile)) {
-            model.writeTorchScript(out, staging);
+        try (OutputStream out = Files.newOutputStream(dir.resolve(ModelDirectory.MODEL_FILE))) {
+            model.writeTorchScript(out, dir.getParent());
         }
         Files.copy(base.tokenizerFile(), dir.resolve(ModelDirectory.TOKENIZER_FILE));
         writeConfig(base, modelName, dir.resolve(ModelDirectory.CONFIG_FILE));
-        Map<String, String> hashes = new LinkedHashMap<>();
-        for (String file :
-                List.of(
-                        ModelDirectory.MODEL_FILE,
-                        ModelDirectory.TOKENIZER_FILE,
-                        ModelDirectory.CONFIG_FILE)) {
-            FileOps.fsync(dir.resolve(file));
-            hashes.put(file, FileOps.sha256(dir.resolve(file)));
-        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model_name", modelName);
         json.put("version", version);
@@ -308,12 +318,21 @@ public final class ModelStore {
         json.putAll(metadata);
         json.put("model_name", modelName);
         json.put("version", version);
-        json.put("sha256", hashes);
-        Path metadataFile = dir.resolve(METADATA_FILE);
-        JSON.writeValue(metadataFile.toFile(), json);
-        FileOps.fsync(metadataFile);
-        FileOps.fsync(dir);
-        return dir;
+        json.put("sha256", hashes(dir));
+        JSON.writeValue(dir.resolve(METADATA_FILE).toFile(), json);
+    }
+
+    /** The SHA-256 of a staged version's model, tokenizer and config files. */
+    public static Map<String, String> hashes(Path versionDir) {
+        Map<String, String> hashes = new LinkedHashMap<>();
+        for (String file :
+                List.of(
+                        ModelDirectory.MODEL_FILE,
+                        ModelDirectory.TOKENIZER_FILE,
+                        ModelDirectory.CONFIG_FILE)) {
+            hashes.put(file, FileOps.sha256(versionDir.resolve(file)));
+        }
+        return hashes;
     }
 
     /** The base version's config, with the model name changed when it is stored under another. */

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.spanloop.qa.DeviceSpec;
 import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.EngineSettings;
-import io.spanloop.qa.FileOps;
 import io.spanloop.qa.InvalidModelException;
 import io.spanloop.qa.ModelArchitecture;
 import io.spanloop.qa.ModelConfig;
@@ -17,12 +16,9 @@ import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.ModelStore;
 import io.spanloop.qa.QaModelOptions;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -56,15 +51,13 @@ import org.slf4j.LoggerFactory;
  * <p>Everything is checked before anything is written (tensor names and shapes against the config,
  * the tokenizer's vocabulary against the embeddings); the version is staged in a hidden directory
  * next to the target, reloaded and asked a question, and only then renamed into place atomically.
- * On any failure the staging directory (and any directory the import created) is removed: a version
- * directory that exists is complete.
+ * On any failure the staging directory (and any directory the import created) is removed ({@link
+ * ModelStore#publish}, the one way a version directory comes to exist): a version directory that
+ * exists is complete.
  */
 public final class ModelImporter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ModelImporter.class);
-
-    /** Staging directories start with this (hidden; the model store ignores them). */
-    static final String STAGING_PREFIX = ".import-";
 
     private static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern VERSION = Pattern.compile("[1-9][0-9]{0,18}");
@@ -514,42 +507,24 @@ public final class ModelImporter {
             long begin) {
         ModelConfig config = config(spec, tokenizer, target.modelName());
         List<Path> created = new ArrayList<>();
-        Path staging = null;
         try {
             createDirectories(target.parent(), created);
-            staging =
-                    target.parent()
-                            .resolve(STAGING_PREFIX + target.version() + "-" + UUID.randomUUID());
-            Path dir = staging.resolve(Long.toString(target.version()));
-            Files.createDirectories(dir);
-            long[][][] probe = probe(spec, tokenizer);
-            float[] expected = grow(spec, layout, plan, staging, dir, probe);
-            Files.copy(tokenizerFile, dir.resolve(ModelDirectory.TOKENIZER_FILE));
-            JSON.writeValue(dir.resolve(ModelDirectory.CONFIG_FILE).toFile(), configJson(config));
-            if (options.verify()) {
-                verify(layout, dir, probe, expected);
-            }
-            writeMetadata(dir, target, spec, plan, source, sourceFiles, sourceBase);
-            for (String file :
-                    List.of(
-                            ModelDirectory.MODEL_FILE,
-                            ModelDirectory.TOKENIZER_FILE,
-                            ModelDirectory.CONFIG_FILE,
-                            ModelStore.METADATA_FILE)) {
-                fsync(dir.resolve(file));
-            }
-            fsync(dir);
-            if (Files.exists(target.path())) {
-                throw new FileAlreadyExistsException(
-                        target.path().toString(), null, "written meanwhile by someone else");
-            }
-            Files.move(dir, target.path(), StandardCopyOption.ATOMIC_MOVE);
-            fsync(target.parent());
-            FileOps.deleteRecursively(staging);
+            ModelStore.publish(
+                    target.path(),
+                    false,
+                    dir -> {
+                        long[][][] probe = probe(spec, tokenizer);
+                        float[] expected = grow(spec, layout, plan, dir.getParent(), dir, probe);
+                        Files.copy(tokenizerFile, dir.resolve(ModelDirectory.TOKENIZER_FILE));
+                        JSON.writeValue(
+                                dir.resolve(ModelDirectory.CONFIG_FILE).toFile(),
+                                configJson(config));
+                        if (options.verify()) {
+                            verify(layout, dir, probe, expected);
+                        }
+                        writeMetadata(dir, target, spec, plan, source, sourceFiles, sourceBase);
+                    });
         } catch (IOException | RuntimeException | Error e) {
-            if (staging != null) {
-                deleteQuietly(staging, e);
-            }
             for (int i = created.size() - 1; i >= 0; i--) {
                 try {
                     Files.deleteIfExists(created.get(i)); // only if still empty
@@ -805,25 +780,6 @@ public final class ModelImporter {
         for (Path p : missing) {
             Files.createDirectory(p);
             created.add(p);
-        }
-    }
-
-    private static void fsync(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
-        } catch (IOException e) {
-            if (!Files.isDirectory(path)) {
-                throw e;
-            }
-            // some platforms cannot sync a directory; the rename is still atomic there
-        }
-    }
-
-    private static void deleteQuietly(Path path, Throwable cause) {
-        try {
-            FileOps.deleteRecursively(path);
-        } catch (IOException | RuntimeException e) {
-            cause.addSuppressed(e);
         }
     }
 }
