@@ -32,6 +32,10 @@ public final class Cli {
               import FILE [--with-corrections]     produce a SQuAD JSON file's questions
                                                    (and its answers as corrections)
               versions [--once]                    print the model versions as they are published
+
+            Bring a pretrained model (`spanloop model import --help`):
+              model import --huggingface DIR | --onnx FILE --tokenizer FILE | --maven G:A:V
+                           --out DIR                 write it as a model version directory
             """;
 
     private static final DemoCommand DEMO = new DemoCommand();
@@ -40,6 +44,7 @@ public final class Cli {
             Stream.of(
                             DEMO,
                             new PretrainCommand(),
+                            new ModelCommand(),
                             new AskCommand(),
                             new ImportCommand(),
                             new VersionsCommand())

