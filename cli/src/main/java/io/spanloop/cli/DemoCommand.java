@@ -1,5 +1,6 @@
 package io.spanloop.cli;
 
+import io.spanloop.demo.DemoBase;
 import io.spanloop.demo.DemoOptions;
 import io.spanloop.demo.DemoRun;
 import io.spanloop.local.StackSettings;
@@ -11,8 +12,13 @@ import java.util.Set;
 /** {@code spanloop demo}: the whole system on this machine (see {@link DemoRun}). */
 final class DemoCommand extends Command {
 
-    /** The system property the launcher script sets to the bundled demo model. */
-    static final String DEMO_MODEL_PROPERTY = "spanloop.demo.model";
+    /** The system property the launcher script sets to the bundled tiny demo model. */
+    static final String TINY_MODEL_PROPERTY = "spanloop.demo.model";
+
+    /** The simulated annotator's budget: a pretrained base should learn within 300 labels. */
+    static final int PRETRAINED_LABELS = 300;
+
+    static final int TINY_LABELS = 500;
 
     private static final String USAGE =
             """
@@ -30,19 +36,24 @@ final class DemoCommand extends Command {
               --registry-port N     schema registry port (default 8081)
               --labeler-port N      labeler web UI / API port (default 8080)
               --annotator NAME:TOKEN  the labeler login (default demo:demo)
-              --model DIR           model version directory installed as version 1
-                                    (default: the bundled pre-trained demo model, demo-model/1)
+              --tiny                the bundled tiny model (0.4 M parameters, demo-model/1) as
+                                    version 1 instead of the real pretrained transformer
+                                    (all-MiniLM-L6-v2 from Maven Central, 22.7 M parameters,
+                                    fine-tuned on the known facts on the first run: a few
+                                    minutes, then kept in the data directory)
+              --model DIR           this model version directory as version 1 instead
               --auto-label          a simulated annotator reviews the answers through the
                                     labeler's API, so the loop runs unattended; prints a row per
                                     model version (EM/F1 on held-out towns)
-              --labels N            the simulated annotator's budget (default 500)
+              --labels N            the simulated annotator's budget (default 300; 500 with
+                                    --tiny)
               --label-rate N        its labels per second (default 3)
               --minutes N           stop auto-labelling after N minutes (default 10)
               --once                stop after the demo (questions answered, or auto-labelling
                                     done) instead of running until Ctrl-C; exit status 3
                                     when auto-labelling missed its target
 
-            Re-make the demo's pre-trained base model: spanloop pretrain --help
+            Re-make the tiny base model: spanloop pretrain --help
             """;
 
     DemoCommand() {
@@ -60,7 +71,26 @@ final class DemoCommand extends Command {
                         "--labels",
                         "--label-rate",
                         "--minutes"),
-                Set.of("--reset", "--auto-label", "--once"));
+                Set.of("--reset", "--auto-label", "--once", "--tiny"));
+    }
+
+    /** MiniLM unless {@code --tiny} or {@code --model DIR} says otherwise. */
+    private static DemoBase base(CommandLine line) {
+        Path model = line.path("--model", null);
+        if (line.flag("--tiny")) {
+            if (model != null) {
+                throw new UsageException("--tiny and --model DIR: give one of them");
+            }
+            String bundled = System.getProperty(TINY_MODEL_PROPERTY);
+            if (bundled == null) {
+                throw new UsageException(
+                        "--tiny needs the bundled model (the launcher script sets -D"
+                                + TINY_MODEL_PROPERTY
+                                + ")");
+            }
+            return DemoBase.tiny(Path.of(bundled));
+        }
+        return model == null ? DemoBase.miniLm() : DemoBase.given(model);
     }
 
     @Override
@@ -90,10 +120,13 @@ final class DemoCommand extends Command {
                         .registryHome(home == null ? null : Path.of(home))
                         .build();
         int labelerPort = line.port("--labeler-port", 8080);
+        DemoBase base = base(line);
         DemoOptions.AutoLabel autoLabel =
                 line.flag("--auto-label")
                         ? DemoOptions.AutoLabel.of(
-                                line.positive("--labels", DemoOptions.AutoLabel.OFF.labels()),
+                                line.positive(
+                                        "--labels",
+                                        base.pretrained() ? PRETRAINED_LABELS : TINY_LABELS),
                                 line.positiveDecimal(
                                         "--label-rate",
                                         DemoOptions.AutoLabel.OFF.labelsPerSecond()),
@@ -105,17 +138,12 @@ final class DemoCommand extends Command {
                                                                 .timeout()
                                                                 .toMinutes())))
                         : DemoOptions.AutoLabel.OFF;
-        String bundled = System.getProperty(DEMO_MODEL_PROPERTY);
-        Path model = line.path("--model", bundled == null ? null : Path.of(bundled));
-        if (model == null) {
-            throw new UsageException("--model is required (the launcher script sets it)");
-        }
         try {
             return DemoOptions.builder()
                     .stack(stack)
                     .labelerPort(labelerPort)
                     .annotator(line.value("--annotator").orElse("demo:demo"))
-                    .model(model)
+                    .base(base)
                     .reset(line.flag("--reset"))
                     .once(line.flag("--once"))
                     .autoLabel(autoLabel)

@@ -2,6 +2,7 @@ package io.spanloop.cli;
 
 import io.spanloop.events.Correction;
 import io.spanloop.events.Question;
+import io.spanloop.local.ProgressBar;
 import io.spanloop.qa.SquadDataset;
 import io.spanloop.qa.SquadFormatException;
 import io.spanloop.qa.SquadReader;

@@ -89,7 +89,8 @@ class CliTest {
                 "demo --data                            | --data needs a value",
                 "demo serve                             | unexpected argument serve",
                 "demo --bootstrap-servers b:1           | unknown option --bootstrap-servers",
-                "demo                                   | --model is required",
+                "demo --tiny --model m                  | --tiny and --model DIR: give one of them",
+                "demo --tiny                            | --tiny needs the bundled model",
                 "pretrain --epochs two                  | --epochs needs a positive number",
                 "pretrain --epochs 0                    | --epochs needs a positive number",
                 "pretrain --out                         | --out needs a value",
@@ -136,13 +137,27 @@ class CliTest {
         assertThat(options.labelerUrl()).isEqualTo("http://127.0.0.1:18080/");
         assertThat(options.annotatorName()).isEqualTo("ann");
         assertThat(options.annotatorToken()).isEqualTo("tok");
-        assertThat(options.model()).isEqualTo(Path.of("m/1"));
+        assertThat(options.base()).isEqualTo(io.spanloop.demo.DemoBase.given(Path.of("m/1")));
         assertThat(options.reset()).isTrue();
         assertThat(options.once()).isTrue();
         assertThat(options.autoLabel())
                 .isEqualTo(
                         io.spanloop.demo.DemoOptions.AutoLabel.of(
                                 40, 2.5, java.time.Duration.ofMinutes(3)));
+    }
+
+    @Test
+    void shouldRunTheRealPretrainedBaseByDefaultWithItsBudget() {
+        CommandLine line =
+                CommandLine.parse(
+                        List.of("--auto-label"),
+                        new DemoCommand().valueOptions(),
+                        new DemoCommand().flags());
+        io.spanloop.demo.DemoOptions options = DemoCommand.options(line);
+        assertThat(options.base()).isEqualTo(io.spanloop.demo.DemoBase.miniLm());
+        assertThat(options.autoLabel().labels()).isEqualTo(300);
+        assertThat(options.stack().dataDir()).isEqualTo(Path.of("data"));
+        assertThat(options.labelerUrl()).isEqualTo("http://127.0.0.1:8080/");
     }
 
     @Test
@@ -264,16 +279,6 @@ class CliTest {
         answer.setNoAnswerScore(0.7);
         assertThat(AnswerFormat.format(answer).lines())
                 .contains("answer:    no answer  (no-answer score 0.700)");
-    }
-
-    @Test
-    void shouldDrawAProgressBar() {
-        assertThat(ProgressBar.render(0, 300, "questions"))
-                .isEqualTo("[" + ".".repeat(30) + "] 0/300 questions");
-        assertThat(ProgressBar.render(120, 300, "questions"))
-                .isEqualTo("[" + "#".repeat(12) + ".".repeat(18) + "] 120/300 questions");
-        assertThat(ProgressBar.render(300, 300, "questions"))
-                .startsWith("[" + "#".repeat(30) + "]");
     }
 
     @Test

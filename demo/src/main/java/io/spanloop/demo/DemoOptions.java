@@ -1,7 +1,6 @@
 package io.spanloop.demo;
 
 import io.spanloop.local.StackSettings;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -32,7 +31,7 @@ public final class DemoOptions {
     private final StackSettings stack;
     private final int labelerPort;
     private final String annotator;
-    private final Path model;
+    private final DemoBase base;
     private final boolean reset;
     private final boolean once;
     private final AutoLabel autoLabel;
@@ -46,7 +45,7 @@ public final class DemoOptions {
             throw new IllegalArgumentException(
                     "the annotator login is NAME:TOKEN, not '" + annotator + "'");
         }
-        this.model = Objects.requireNonNull(builder.model, "model");
+        this.base = Objects.requireNonNull(builder.base, "base");
         this.reset = builder.reset;
         this.once = builder.once;
         this.autoLabel = builder.autoLabel;
@@ -83,9 +82,9 @@ public final class DemoOptions {
         return annotator.substring(annotator.indexOf(':') + 1);
     }
 
-    /** The model version directory installed as version 1. */
-    public Path model() {
-        return model;
+    /** What version 1 of the model is. */
+    public DemoBase base() {
+        return base;
     }
 
     /** Delete the data directory first. */
@@ -102,12 +101,12 @@ public final class DemoOptions {
         return autoLabel;
     }
 
-    /** Builds {@link DemoOptions}; the stack and the model are required. */
+    /** Builds {@link DemoOptions}; the stack is required, the base is MiniLM unless set. */
     public static final class Builder {
         private StackSettings stack;
         private int labelerPort = 8080;
         private String annotator = "demo:demo";
-        private Path model;
+        private DemoBase base = DemoBase.miniLm();
         private boolean reset;
         private boolean once;
         private AutoLabel autoLabel = AutoLabel.OFF;
@@ -129,8 +128,8 @@ public final class DemoOptions {
             return this;
         }
 
-        public Builder model(Path versionDirectory) {
-            this.model = versionDirectory;
+        public Builder base(DemoBase base) {
+            this.base = base;
             return this;
         }
 

@@ -6,6 +6,7 @@ import io.spanloop.demo.learning.LearningTarget;
 import io.spanloop.local.Console;
 import io.spanloop.local.LocalStack;
 import io.spanloop.local.StackSettings;
+import io.spanloop.qa.EngineSettings;
 import io.spanloop.qa.FileOps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,18 +37,16 @@ public final class DemoRun {
 
     /** Runs the demo; returns the exit status. */
     public static int run(DemoOptions options) throws InterruptedException {
-        // this JVM only scores model versions for the demo table: one core is plenty, the
-        // retrainer and the answerer need the rest
-        if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
-            System.setProperty("ai.djl.pytorch.num_threads", "1");
-        }
         DemoProfile profile;
         LocalStack stack;
         try {
             if (options.reset()) {
                 reset(options.stack());
             }
-            profile = DemoProfile.of(options);
+            profile = DemoProfile.of(options); // may build the base model, on every core
+            // from now on this JVM only scores model versions for the demo table: one core is
+            // plenty, the retrainer and the answerer need the rest
+            EngineSettings.useIntraOpThreads(1);
             stack = LocalStack.start(options.stack(), profile.services());
         } catch (RuntimeException e) {
             System.err.println("spanloop: " + e.getMessage());
@@ -73,7 +72,9 @@ public final class DemoRun {
                             options.annotatorToken(),
                             profile.modelStore(),
                             profile.modelName(),
-                            LearningTarget.DEMO,
+                            options.base().pretrained()
+                                    ? LearningTarget.PRETRAINED
+                                    : LearningTarget.TINY,
                             System.out);
             DemoOptions.AutoLabel autoLabel = options.autoLabel();
             if (autoLabel.enabled()) {

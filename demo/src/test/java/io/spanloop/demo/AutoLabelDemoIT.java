@@ -45,7 +45,7 @@ class AutoLabelDemoIT {
                                     options.annotatorToken(),
                                     profile.modelStore(),
                                     profile.modelName(),
-                                    LearningTarget.DEMO,
+                                    LearningTarget.TINY,
                                     System.out)
                             .run(LABELS, 10, Duration.ofMinutes(8));
 

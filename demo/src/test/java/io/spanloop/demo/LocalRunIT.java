@@ -35,7 +35,7 @@ class LocalRunIT {
         return DemoOptions.builder()
                 .stack(stack(data).build())
                 .labelerPort(Ports.free())
-                .model(DEMO_MODEL)
+                .base(DemoBase.tiny(DEMO_MODEL))
                 .once(true);
     }
 

@@ -36,4 +36,16 @@ public record EngineSettings(int intraOpThreads, int interOpThreads) {
         }
         return Engine.getEngine(ENGINE);
     }
+
+    /**
+     * Changes, from now on and for the calling thread's work, how many threads one operator may use
+     * (PyTorch's {@code set_num_threads}); starts the engine if it has not started.
+     */
+    public static void useIntraOpThreads(int threads) {
+        if (threads <= 0) {
+            throw new IllegalArgumentException("threads must be > 0");
+        }
+        Engine.getEngine(ENGINE);
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+    }
 }

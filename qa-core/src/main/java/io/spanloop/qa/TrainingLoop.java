@@ -92,12 +92,12 @@ final class TrainingLoop {
 
     private record Epoch(double meanLoss, int steps, int windows, double seconds) {}
 
-    /** Sends a {@link TrainingProgress.Report} every {@link TrainingProgress#INTERVAL}. */
+    /** Sends a {@link TrainingProgress.Report} every {@link TrainingProgress#interval()}. */
     private final class Reporter {
         private final long begin = System.nanoTime();
         private final int totalSteps;
         private final double examplesPerWindow;
-        private long nextReport = begin + TrainingProgress.INTERVAL.toNanos();
+        private long nextReport = begin + progress.interval().toNanos();
         private int epoch;
         private int step;
         private long windows;
@@ -128,7 +128,7 @@ final class TrainingLoop {
                                 java.time.Duration.ofNanos(now - begin)));
                 lossSinceReport = 0;
                 stepsSinceReport = 0;
-                nextReport = now + TrainingProgress.INTERVAL.toNanos();
+                nextReport = now + progress.interval().toNanos();
             }
         }
     }

@@ -58,10 +58,15 @@ public interface TrainingProgress {
         }
     }
 
-    /** How often a run reports (and always after its last step). */
+    /** How often a run reports by default (and always after its last step). */
     Duration INTERVAL = Duration.ofSeconds(15);
 
     void report(Report report);
+
+    /** How often this wants reports (a progress bar wants them often). */
+    default Duration interval() {
+        return INTERVAL;
+    }
 
     /** Reports as INFO lines of {@code log}. */
     static TrainingProgress logTo(Logger log) {

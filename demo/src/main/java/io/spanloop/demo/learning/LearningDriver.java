@@ -270,26 +270,26 @@ public final class LearningDriver {
                         Locale.ROOT,
                         "Auto-labelling: up to %d answers to questions about the facts the base"
                                 + " model never saw (%s), reviewed through %sapi/; every version"
-                                + " scored on %d held-out towns (target: new facts EM >= %.0f,"
-                                + " known facts not below the base model's)",
+                                + " scored on %d held-out towns (target: %s)",
                         maxLabels,
                         FactType.unseen(),
                         labeler,
                         DemoEvaluation.TOWNS,
-                        target.unseenExactMatch()));
+                        target.describe()));
     }
 
     private void reportMiss(int labelled) {
         Console.say(
                 String.format(
                         Locale.ROOT,
-                        "Target NOT reached after %d labels: new facts EM %.1f (target %.0f),"
-                                + " known facts EM %.1f (base model %.1f).",
+                        "Target NOT reached after %d labels: new facts EM %.1f, known facts EM"
+                                + " %.1f (base model %.1f), paraphrases EM %.1f; the target: %s.",
                         labelled,
                         table.last().scores().unseen().exactMatch(),
-                        target.unseenExactMatch(),
                         table.last().scores().known().exactMatch(),
-                        table.first().scores().known().exactMatch()));
+                        table.first().scores().known().exactMatch(),
+                        table.last().scores().paraphrases().exactMatch(),
+                        target.describe()));
     }
 
     /** Records on the feedback topic now (this run's labels are counted from here). */

@@ -12,6 +12,7 @@ import io.spanloop.qa.QaPredictor;
 import io.spanloop.qa.TrainedModel;
 import io.spanloop.qa.TrainingExample;
 import io.spanloop.qa.TrainingOptions;
+import io.spanloop.qa.TrainingProgress;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -53,6 +54,12 @@ public final class Pretrain {
 
     /** Pre-trains and writes {@code options.out()}; returns the held-out scores. */
     public static DemoEvaluation.Scores run(PretrainOptions options, PrintStream out) {
+        return run(options, out, report -> out.println("  training " + report));
+    }
+
+    /** Pre-trains and writes {@code options.out()}, reporting to {@code progress}. */
+    public static DemoEvaluation.Scores run(
+            PretrainOptions options, PrintStream out, TrainingProgress progress) {
         Path scratch;
         try {
             scratch = Files.createTempDirectory("spanloop-pretrain-");
@@ -80,7 +87,7 @@ public final class Pretrain {
                             .withSeed((int) options.seed())
                             .withDevice(DeviceSpec.AUTO);
             try (TrainedModel trained =
-                    new FineTuner(training).fineTune(ModelDirectory.open(init), corpus)) {
+                    new FineTuner(training).fineTune(ModelDirectory.open(init), corpus, progress)) {
                 DemoEvaluation.Scores scores;
                 try (QaPredictor predictor = trained.newPredictor()) {
                     scores = new DemoEvaluation(options.seed() + 1000).evaluate(predictor);
@@ -161,6 +168,10 @@ public final class Pretrain {
         metadata.put("heldout_known_em", scores.known().exactMatch());
         metadata.put("heldout_unseen_em", scores.unseen().exactMatch());
         metadata.put("heldout_paraphrase_em", scores.paraphrases().exactMatch());
+        Object imported = importedFrom(trained.base());
+        if (imported != null) {
+            metadata.put("base_imported_from", imported);
+        }
         try {
             ModelStore store = new ModelStore(scratch.resolve("store"));
             ModelDirectory written = store.write(trained, trained.name(), 1, metadata);
@@ -168,5 +179,13 @@ public final class Pretrain {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + options.out() + ": " + e, e);
         }
+    }
+
+    /** Where an imported starting point came from (its metadata's {@code imported_from}). */
+    private static Object importedFrom(ModelDirectory init) {
+        if (!Files.isRegularFile(init.path().resolve(ModelStore.METADATA_FILE))) {
+            return null;
+        }
+        return ModelStore.readMetadata(init).get("imported_from");
     }
 }
