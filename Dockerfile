@@ -92,16 +92,15 @@ ENV SPANLOOP_LABELER_HTTP_HOST=0.0.0.0 \
 EXPOSE 8080
 USER spanloop
 
+# model.initial=maven:... imports all-MiniLM-L6-v2 from its jar in lib/ (a dependency the build
+# fetched) as version 1: no model file is copied in
 FROM runtime AS retrainer
 COPY --from=build /out/retrainer/ /opt/spanloop/
-# the bundled demo base model, installed into the store as version 1 (model.initial)
-COPY demo-model/1/ /opt/spanloop/demo-model/1/
 USER spanloop
 
 FROM runtime AS retrainer-gpu
 COPY --from=libtorch /opt/libtorch/lib/ /opt/libtorch/lib/
 COPY --from=build-gpu /out/retrainer/ /opt/spanloop/
-COPY demo-model/1/ /opt/spanloop/demo-model/1/
 ENV PYTORCH_LIBRARY_PATH=/opt/libtorch/lib \
     PYTORCH_VERSION=2.7.1 \
     PYTORCH_FLAVOR=cu128 \

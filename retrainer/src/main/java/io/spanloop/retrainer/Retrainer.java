@@ -9,8 +9,6 @@ import io.spanloop.qa.SquadDataset;
 import io.spanloop.qa.SquadReader;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -117,12 +115,12 @@ public final class Retrainer implements AutoCloseable {
         return seed;
     }
 
-    /** Copies {@code model.initial} into the store as version 1 when the store has none. */
+    /** Puts {@code model.initial} into the store as version 1 when the store has none. */
     private static void installInitialVersion(RetrainerConfig config, ModelStore store) {
         if (store.latestVersion(config.modelName()).isPresent()) {
             return;
         }
-        Path initial =
+        InitialModel initial =
                 config.initialModel()
                         .orElseThrow(
                                 () ->
@@ -134,11 +132,7 @@ public final class Retrainer implements AutoCloseable {
                                                         + " and "
                                                         + RetrainerConfig.MODEL_INITIAL
                                                         + " names none"));
-        try {
-            store.install(ModelDirectory.open(initial), config.modelName(), 1);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot install " + initial + " as version 1", e);
-        }
+        initial.installAsVersionOne(store, config.modelName());
     }
 
     /**

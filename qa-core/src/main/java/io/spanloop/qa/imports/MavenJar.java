@@ -150,19 +150,29 @@ public record MavenJar(String groupId, String artifactId, String version) {
         }
     }
 
-    /** The jar when this JVM's classpath has it (a build that depends on it put it there). */
+    /**
+     * The jar when this JVM's classpath has it (a module that depends on it), found by the {@code
+     * pom.properties} Maven puts in every jar it builds, so that a manifest class path counts too.
+     */
     private Path onClasspath() {
-        String name = artifactId + "-" + version + ".jar";
-        for (String entry :
-                System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
-            if (!entry.isEmpty()) {
-                Path path = Path.of(entry);
-                if (path.getFileName() != null
-                        && path.getFileName().toString().equals(name)
-                        && Files.isRegularFile(path)) {
-                    return path;
+        String resource = "META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
+        try {
+            var found = MavenJar.class.getClassLoader().getResources(resource);
+            while (found.hasMoreElements()) {
+                java.net.URL url = found.nextElement();
+                java.util.Properties properties = new java.util.Properties();
+                try (InputStream in = url.openStream()) {
+                    properties.load(in);
+                }
+                String spec = url.toString();
+                if (version.equals(properties.getProperty("version"))
+                        && spec.startsWith("jar:file:")
+                        && spec.contains("!/")) {
+                    return Path.of(URI.create(spec.substring(4, spec.indexOf("!/"))));
                 }
             }
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
         }
         return null;
     }
