@@ -113,7 +113,8 @@ class SafetensorsImportTest {
         assertThat(headWeights(again.directory(), arch)).containsExactly(head1);
         assertThat(headWeights(other.directory(), arch)).isNotEqualTo(head1);
         assertThat(head1)
-                .containsExactly(ModelImporter.newHead("w.weight", new long[] {2, 32}, 7).values());
+                .containsExactly(
+                        TemplateGrowth.newHead("w.weight", new long[] {2, 32}, 7).values());
         try (PtNDManager manager = manager();
                 TemplateModule module =
                         TemplateModule.open(
