@@ -32,22 +32,7 @@ public final class DemoProfile {
      * high learning rate and many epochs a model that small needs. Any {@code SPANLOOP_RETRAINER_*}
      * variable set by the user wins.
      */
-    public static final Map<String, Object> TINY_TRAINING =
-            Map.of(
-                    RetrainerConfig.TRIGGER_MIN_LABELS,
-                    60,
-                    RetrainerConfig.TRIGGER_INTERVAL_MS,
-                    60_000L,
-                    RetrainerConfig.TRAIN_EPOCHS,
-                    10,
-                    RetrainerConfig.TRAIN_BATCH_SIZE,
-                    16,
-                    RetrainerConfig.TRAIN_LEARNING_RATE,
-                    1e-3,
-                    RetrainerConfig.TRAIN_REPLAY_ALL_LABELS,
-                    true,
-                    RetrainerConfig.TRAIN_REPLAY_RATIO,
-                    6.0);
+    public static final Map<String, Object> TINY_TRAINING = training(10, 1e-3, 6.0);
 
     /**
      * The retrainer's settings for a pretrained base: as often, on every label so far plus as many
@@ -55,22 +40,30 @@ public final class DemoProfile {
      * (measured on all-MiniLM-L6-v2: new facts from 0 to 90 EM in two trainings, the known facts
      * kept).
      */
-    public static final Map<String, Object> PRETRAINED_TRAINING =
-            Map.of(
-                    RetrainerConfig.TRIGGER_MIN_LABELS,
-                    60,
-                    RetrainerConfig.TRIGGER_INTERVAL_MS,
-                    60_000L,
-                    RetrainerConfig.TRAIN_EPOCHS,
-                    2,
-                    RetrainerConfig.TRAIN_BATCH_SIZE,
-                    16,
-                    RetrainerConfig.TRAIN_LEARNING_RATE,
-                    5e-5,
-                    RetrainerConfig.TRAIN_REPLAY_ALL_LABELS,
-                    true,
-                    RetrainerConfig.TRAIN_REPLAY_RATIO,
-                    1.0);
+    public static final Map<String, Object> PRETRAINED_TRAINING = training(2, 5e-5, 1.0);
+
+    /**
+     * A training after 60 new corrections (or a minute with at least one), in batches of 16, on
+     * every label so far plus {@code replayRatio} seed examples per new label.
+     */
+    private static Map<String, Object> training(
+            int epochs, double learningRate, double replayRatio) {
+        return Map.of(
+                RetrainerConfig.TRIGGER_MIN_LABELS,
+                60,
+                RetrainerConfig.TRIGGER_INTERVAL_MS,
+                60_000L,
+                RetrainerConfig.TRAIN_EPOCHS,
+                epochs,
+                RetrainerConfig.TRAIN_BATCH_SIZE,
+                16,
+                RetrainerConfig.TRAIN_LEARNING_RATE,
+                learningRate,
+                RetrainerConfig.TRAIN_REPLAY_ALL_LABELS,
+                true,
+                RetrainerConfig.TRAIN_REPLAY_RATIO,
+                replayRatio);
+    }
 
     private static final Duration LABELER_START = Duration.ofSeconds(90);
     private static final Duration RETRAINER_START = Duration.ofSeconds(120);
