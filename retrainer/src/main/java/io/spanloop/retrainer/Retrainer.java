@@ -91,7 +91,7 @@ public final class Retrainer implements AutoCloseable {
                                     topics.feedback().name(),
                                     topics.feedback().valueSerde().deserializer()),
                             publisher,
-                            new TrainingRun(config, store, seed),
+                            new TrainingRun(config, store, seed, readEvalFiles(config)),
                             history.events());
             retrainer.announceUnpublishedArtifacts();
             retrainer.thread.start();
@@ -106,6 +106,18 @@ public final class Retrainer implements AutoCloseable {
             publisher.close();
             throw e;
         }
+    }
+
+    private static List<EvalSlice> readEvalFiles(RetrainerConfig config) {
+        List<EvalSlice> slices = new ArrayList<>();
+        for (Path file : config.evalFiles()) {
+            SquadDataset dataset = SquadReader.read(file);
+            dataset.problems().forEach(p -> LOG.warn("Eval data {}: {}", file, p));
+            EvalSlice slice = EvaluationSlices.ofFile(file, dataset);
+            LOG.info("Eval slice {}: {} examples from {}", slice.name(), slice.size(), file);
+            slices.add(slice);
+        }
+        return slices;
     }
 
     private static SquadDataset readSeed(Path file) {
@@ -264,7 +276,7 @@ public final class Retrainer implements AutoCloseable {
     /** One training on a fresh snapshot; publishes its event. */
     void trainOnce() {
         LabelSnapshot.Labels labels = snapshot.read();
-        ModelVersion event = training.run(labels, covered(), serving(), nextVersion());
+        ModelVersion event = training.run(labels, covered(), serving(), nextVersion(), events());
         publish(event);
         lastTraining = Instant.now();
     }

@@ -48,6 +48,11 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String TRAIN_DEVICE = "train.device";
     public static final String EVAL_HOLDOUT_PERCENT = "eval.holdout.percent";
     public static final String EVAL_TOLERANCE = "eval.tolerance";
+    public static final String EVAL_SQUAD_FILES = "eval.squad.files";
+    public static final String EVAL_SLICE_TOLERANCE = "eval.slice.tolerance";
+    public static final String EVAL_SLICE_MIN_SIZE = "eval.slice.min.size";
+    public static final String EVAL_SLICE_LABELS_BY_VERSION = "eval.slice.labels.by.version";
+    public static final String EVAL_REFERENCE_VERSION = "eval.reference.version";
     public static final String SEED_SQUAD_FILE = "seed.squad.file";
     public static final String SEED_SQUAD_USE = "seed.squad.use";
 
@@ -195,6 +200,46 @@ public final class RetrainerConfig extends AbstractConfig {
                             "A candidate is PUBLISHED unless its F1 is more than this many"
                                     + " points below the incumbent's on the same examples.")
                     .define(
+                            EVAL_SQUAD_FILES,
+                            Type.LIST,
+                            "",
+                            Importance.MEDIUM,
+                            "SQuAD v1.1/v2.0 files of what the model must keep knowing, each an"
+                                    + " evaluation slice named file:<name> (never trained on).")
+                    .define(
+                            EVAL_SLICE_TOLERANCE,
+                            Type.DOUBLE,
+                            1.0,
+                            Range.atLeast(0.0),
+                            Importance.MEDIUM,
+                            "A candidate is REJECTED when its exact match on a gated slice is"
+                                    + " more than this many points below the incumbent's, or on"
+                                    + " an eval file below the reference version's.")
+                    .define(
+                            EVAL_SLICE_MIN_SIZE,
+                            Type.INT,
+                            50,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "Slices with fewer examples are reported in the event, not gated"
+                                    + " (one question is too many points of a small slice).")
+                    .define(
+                            EVAL_SLICE_LABELS_BY_VERSION,
+                            Type.BOOLEAN,
+                            true,
+                            Importance.LOW,
+                            "Also slice the held-out labels by the training that first covered"
+                                    + " them (labels@v3, labels@new): earlier versions' labels"
+                                    + " stay a frozen regression sample.")
+                    .define(
+                            EVAL_REFERENCE_VERSION,
+                            Type.LONG,
+                            1L,
+                            Range.atLeast(0L),
+                            Importance.LOW,
+                            "The version eval-file slices are also held against, so that small"
+                                    + " drops cannot add up (0: none).")
+                    .define(
                             SEED_SQUAD_FILE,
                             Type.STRING,
                             "",
@@ -309,6 +354,32 @@ public final class RetrainerConfig extends AbstractConfig {
     /** F1 points a candidate may lose against the incumbent and still be PUBLISHED. */
     public double evalTolerance() {
         return getDouble(EVAL_TOLERANCE);
+    }
+
+    /** The eval files, each a regression slice. */
+    public List<Path> evalFiles() {
+        return getList(EVAL_SQUAD_FILES).stream()
+                .filter(f -> !f.isBlank())
+                .map(f -> Path.of(f.trim()))
+                .toList();
+    }
+
+    public double sliceTolerance() {
+        return getDouble(EVAL_SLICE_TOLERANCE);
+    }
+
+    public int sliceMinSize() {
+        return getInt(EVAL_SLICE_MIN_SIZE);
+    }
+
+    public boolean sliceLabelsByVersion() {
+        return getBoolean(EVAL_SLICE_LABELS_BY_VERSION);
+    }
+
+    /** The version eval files are held against; empty for none. */
+    public java.util.OptionalLong referenceVersion() {
+        long version = getLong(EVAL_REFERENCE_VERSION);
+        return version == 0 ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(version);
     }
 
     /** The SQuAD file of extra examples, if one is named. */

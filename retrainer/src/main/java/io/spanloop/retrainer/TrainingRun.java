@@ -23,8 +23,10 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,24 +43,42 @@ final class TrainingRun {
     private final RetrainerConfig config;
     private final ModelStore store;
     private final SquadDataset seed;
+    private final List<EvalSlice> evalFiles;
+    private final EvaluationGate gate;
 
-    TrainingRun(RetrainerConfig config, ModelStore store, SquadDataset seed) {
+    /** Scores on regression slices by version and slice name (versions are immutable). */
+    private final Map<String, EvalScores> regressionScores = new HashMap<>();
+
+    TrainingRun(
+            RetrainerConfig config,
+            ModelStore store,
+            SquadDataset seed,
+            List<EvalSlice> evalFiles) {
         this.config = config;
         this.store = store;
         this.seed = seed;
+        this.evalFiles = List.copyOf(evalFiles);
+        this.gate =
+                new EvaluationGate(
+                        config.evalTolerance(), config.sliceTolerance(), config.sliceMinSize());
     }
 
-    /** Trains on {@code labels} and returns the event to publish (PUBLISHED or REJECTED). */
+    /**
+     * Trains on {@code labels} and returns the event to publish (PUBLISHED or REJECTED); {@code
+     * history} (the events so far) says which training first covered each held-out label.
+     */
     ModelVersion run(
             LabelSnapshot.Labels labels,
             Map<Integer, Long> covered,
             ModelDirectory serving,
-            long version) {
+            long version,
+            List<ModelVersion> history) {
         boolean nullAnswers = serving.config().supportsNullAnswer();
         LabelSplit split = new LabelSplit(config.holdoutPercent());
         List<TrainingExample> fresh = new ArrayList<>();
         List<TrainingExample> older = new ArrayList<>();
         List<TrainingExample> eval = new ArrayList<>();
+        List<EvaluationSlices.HeldOut> heldOut = new ArrayList<>();
         Map<String, List<String>> golds = new HashMap<>();
         Set<String> newIds = new HashSet<>();
         labels.newerThan(covered).forEach(l -> newIds.add(l.correction().getQuestionId()));
@@ -69,6 +89,8 @@ final class TrainingRun {
             }
             if (split.isHeldOut(example.id())) {
                 eval.add(example);
+                heldOut.add(
+                        new EvaluationSlices.HeldOut(example, label.partition(), label.offset()));
                 golds.put(example.id(), Examples.golds(example));
             } else if (newIds.contains(example.id())) {
                 fresh.add(example);
@@ -106,51 +128,48 @@ final class TrainingRun {
                 fresh.size(),
                 training.size() - fresh.size(),
                 eval.size());
+        List<EvalSlice> slices = new ArrayList<>(evalFiles);
+        if (config.sliceLabelsByVersion()) {
+            slices.addAll(EvaluationSlices.byVersion(heldOut, history));
+        }
         try (DjlQaModel incumbent = DjlQaModel.load(serving, QaModelOptions.DEFAULTS);
                 TrainedModel candidate =
                         new FineTuner(config.trainingOptions()).fineTune(serving, training)) {
-            EvalScores incumbentScores = QaEvaluator.evaluate(incumbent, eval, golds);
-            EvalScores candidateScores = candidate.evaluate(eval, golds);
-            EvalMetrics metrics =
-                    new EvalMetrics(
-                            candidateScores.exactMatch(),
-                            candidateScores.f1(),
-                            incumbentScores.exactMatch(),
-                            incumbentScores.f1(),
-                            eval.size());
-            double tolerance = config.evalTolerance();
-            LOG.info(
-                    "Candidate v{}: EM {} F1 {}; incumbent v{}: EM {} F1 {} ({} held-out)",
-                    version,
-                    round(candidateScores.exactMatch()),
-                    round(candidateScores.f1()),
-                    serving.version(),
-                    round(incumbentScores.exactMatch()),
-                    round(incumbentScores.f1()),
-                    eval.size());
+            EvaluationGate.Verdict verdict =
+                    gate.judge(
+                            new EvalSlice("labels", eval, golds, false),
+                            slices,
+                            slice -> candidate.evaluate(slice.examples(), slice.golds()),
+                            slice ->
+                                    scored(
+                                            serving,
+                                            slice,
+                                            () ->
+                                                    QaEvaluator.evaluate(
+                                                            incumbent,
+                                                            slice.examples(),
+                                                            slice.golds())),
+                            referenceScores(serving.modelName()),
+                            config.referenceVersion().orElse(0));
+            log(version, serving, verdict);
             ModelVersion.Builder event =
                     ModelVersion.newBuilder()
                             .setModelName(serving.modelName())
                             .setVersion(version)
                             .setParentVersion(serving.version())
-                            .setMetrics(metrics)
+                            .setMetrics(verdict.overall())
+                            .setSlices(verdict.slices())
                             .setTrainingExamples(candidate.summary().examples())
                             .setEpochs(candidate.summary().epochs())
                             .setDevice(candidate.summary().device())
                             .setTrainingSeconds(candidate.summary().seconds())
                             .setFeedbackOffsets(labels.asPartitionOffsets())
                             .setCreatedAt(Instant.now());
-            if (candidateScores.f1() < incumbentScores.f1() - tolerance) {
+            if (!verdict.passed()) {
                 return event.setStatus(ModelStatus.REJECTED)
                         .setUri("")
                         .setSha256("")
-                        .setReason(
-                                "candidate F1 "
-                                        + round(candidateScores.f1())
-                                        + " is more than "
-                                        + tolerance
-                                        + " below the incumbent's "
-                                        + round(incumbentScores.f1()))
+                        .setReason(verdict.rejection())
                         .build();
             }
             // uri and sha256 are known once written; a resumed event recomputes them
@@ -256,6 +275,82 @@ final class TrainingRun {
                 .setFeedbackOffsets(labels.asPartitionOffsets())
                 .setCreatedAt(started)
                 .build();
+    }
+
+    /** A version's scores on a regression slice, computed once; other slices every time. */
+    private EvalScores scored(
+            ModelDirectory version, EvalSlice slice, Supplier<EvalScores> evaluation) {
+        if (!slice.regression()) {
+            return evaluation.get();
+        }
+        return regressionScores.computeIfAbsent(
+                version.version() + "/" + slice.name(), k -> evaluation.get());
+    }
+
+    /** The reference version's exact match on each eval file (empty when there is none). */
+    private Map<String, Double> referenceScores(String modelName) {
+        OptionalLong reference = config.referenceVersion();
+        if (reference.isEmpty()
+                || evalFiles.isEmpty()
+                || !store.versions(modelName).contains(reference.getAsLong())) {
+            return Map.of();
+        }
+        ModelDirectory version = store.open(modelName, reference.getAsLong());
+        Map<String, Double> scores = new HashMap<>();
+        DjlQaModel[] loaded = new DjlQaModel[1];
+        try {
+            for (EvalSlice slice : evalFiles) {
+                EvalScores score =
+                        scored(
+                                version,
+                                slice,
+                                () -> {
+                                    if (loaded[0] == null) {
+                                        loaded[0] =
+                                                DjlQaModel.load(version, QaModelOptions.DEFAULTS);
+                                    }
+                                    return QaEvaluator.evaluate(
+                                            loaded[0], slice.examples(), slice.golds());
+                                });
+                scores.put(slice.name(), score.exactMatch());
+            }
+        } finally {
+            if (loaded[0] != null) {
+                loaded[0].close();
+            }
+        }
+        return scores;
+    }
+
+    private static void log(long version, ModelDirectory serving, EvaluationGate.Verdict verdict) {
+        EvalMetrics overall = verdict.overall();
+        LOG.info(
+                "Candidate v{}: EM {} F1 {}; incumbent v{}: EM {} F1 {} ({} held-out)",
+                version,
+                round(overall.getCandidateExactMatch()),
+                round(overall.getCandidateF1()),
+                serving.version(),
+                round(overall.getIncumbentExactMatch()),
+                round(overall.getIncumbentF1()),
+                overall.getEvalSize());
+        verdict.slices()
+                .forEach(
+                        slice ->
+                                LOG.info(
+                                        "  slice {} ({} examples{}): candidate EM {}, incumbent EM"
+                                                + " {}{}",
+                                        slice.getSlice(),
+                                        slice.getMetrics().getEvalSize(),
+                                        slice.getGated() ? "" : ", not gated",
+                                        round(slice.getMetrics().getCandidateExactMatch()),
+                                        round(slice.getMetrics().getIncumbentExactMatch()),
+                                        slice.getReferenceExactMatch() == null
+                                                ? ""
+                                                : ", reference EM "
+                                                        + round(slice.getReferenceExactMatch())));
+        if (!verdict.passed()) {
+            LOG.info("Candidate v{} REJECTED: {}", version, verdict.rejection());
+        }
     }
 
     private static double round(double value) {

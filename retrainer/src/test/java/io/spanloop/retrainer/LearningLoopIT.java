@@ -8,6 +8,7 @@ import io.spanloop.events.Answer;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.Question;
+import io.spanloop.events.SliceMetrics;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.ModelStore;
 import io.spanloop.qa.SquadWriter;
@@ -120,6 +121,42 @@ class LearningLoopIT {
             Thread.sleep(2_000);
             assertThat(answerer.reloads().getServedVersion()).isEqualTo(2L);
             assertThat(versionDirectories(store, v1.modelName())).containsExactly("1", "2");
+
+            // When: a third batch taught consistently wrong, a gate that would let anything
+            // through on the held-out labels, and an eval file of what v2 knows
+            loop.correct(ColorFacts.examples(60, 14, "c"), true);
+            Path known = state.resolve("colors.squad.json");
+            SquadWriter.write(known, "colors", ColorFacts.examples(60, 15, "known"));
+            Map<String, Object> sliced = loop.retrainerConfig(store, v1.modelName());
+            sliced.put(RetrainerConfig.EVAL_TOLERANCE, 100.0);
+            sliced.put(RetrainerConfig.EVAL_SQUAD_FILES, known.toString());
+            sliced.put(RetrainerConfig.TRAIN_REPLAY_RATIO, 0.0);
+            ModelVersion v4;
+            try (Retrainer retrainer = Retrainer.start(new RetrainerConfig(sliced))) {
+                v4 = LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4)).get(0);
+            }
+
+            // Then: the eval file's slice catches the forgetting: REJECTED, the event naming
+            // the slice and its numbers
+            assertThat(v4.getStatus()).isEqualTo(ModelStatus.REJECTED);
+            SliceMetrics colors =
+                    v4.getSlices().stream()
+                            .filter(slice -> slice.getSlice().equals("file:colors"))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(colors.getGated()).isTrue();
+            assertThat(colors.getMetrics().getEvalSize()).isEqualTo(60);
+            assertThat(colors.getMetrics().getCandidateExactMatch())
+                    .isLessThan(colors.getMetrics().getIncumbentExactMatch() - 1.0);
+            assertThat(colors.getReferenceExactMatch()).isNotNull();
+            assertThat(v4.getReason())
+                    .startsWith("slice file:colors (60 examples): candidate EM")
+                    .contains("below the incumbent's");
+            assertThat(v4.getSlices())
+                    .extracting(SliceMetrics::getSlice)
+                    .containsExactly("file:colors", "labels@v2", "labels@v3", "labels@new");
+            assertThat(versionDirectories(store, v1.modelName())).containsExactly("1", "2");
+            assertThat(answerer.reloads().getServedVersion()).isEqualTo(2L);
         }
     }
 
