@@ -3,11 +3,17 @@ package io.spanloop.cli;
 import io.spanloop.events.EvalMetrics;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
+import io.spanloop.events.SliceMetrics;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
-/** Model versions as {@code spanloop versions} prints them: a header, then one line each. */
+/**
+ * Model versions as {@code spanloop versions} prints them: a header, then one line each, followed
+ * by one indented line per evaluation slice.
+ */
 final class VersionFormat {
 
     private static final String COLUMNS =
@@ -57,6 +63,39 @@ final class VersionFormat {
                         version.getStatus() == ModelStatus.REJECTED && version.getReason() != null
                                 ? version.getReason()
                                 : "")
+                .stripTrailing();
+    }
+
+    /** The version's line, then a line per evaluation slice. */
+    static List<String> lines(ModelVersion version) {
+        List<String> lines = new ArrayList<>();
+        lines.add(line(version));
+        for (SliceMetrics slice : version.getSlices()) {
+            lines.add(slice(slice));
+        }
+        return lines;
+    }
+
+    /**
+     * {@code slice file:demo-known cand EM/F1 93.0/93.4 incb EM/F1 92.5/93.0 eval 200 v1-ref EM
+     * 91.9}; a slice too small to gate says so.
+     */
+    static String slice(SliceMetrics slice) {
+        EvalMetrics metrics = slice.getMetrics();
+        return String.format(
+                        Locale.ROOT,
+                        "  slice %-24s cand EM/F1 %-11s  incb EM/F1 %-11s  eval %5d  %s%s",
+                        slice.getSlice(),
+                        emF1(metrics.getCandidateExactMatch(), metrics.getCandidateF1()),
+                        emF1(metrics.getIncumbentExactMatch(), metrics.getIncumbentF1()),
+                        metrics.getEvalSize(),
+                        slice.getReferenceExactMatch() == null
+                                ? ""
+                                : String.format(
+                                        Locale.ROOT,
+                                        "reference EM %.1f  ",
+                                        slice.getReferenceExactMatch()),
+                        slice.getGated() ? "" : "(too small to gate)")
                 .stripTrailing();
     }
 

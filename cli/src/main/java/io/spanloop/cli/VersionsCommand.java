@@ -96,7 +96,7 @@ final class VersionsCommand extends KafkaCommand {
         int printed = 0;
         for (ConsumerRecord<String, ModelVersion> record : records) {
             if (record.value() != null) {
-                context.out().println(VersionFormat.line(record.value()));
+                VersionFormat.lines(record.value()).forEach(context.out()::println);
                 printed++;
             }
         }

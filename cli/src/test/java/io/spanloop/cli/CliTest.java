@@ -282,6 +282,50 @@ class CliTest {
     }
 
     @Test
+    void shouldPrintEachSliceOfAVersionUnderIt() {
+        io.spanloop.events.ModelVersion version =
+                io.spanloop.events.ModelVersion.newBuilder()
+                        .setModelName("demo-minilm")
+                        .setVersion(4)
+                        .setParentVersion(3L)
+                        .setUri("")
+                        .setSha256("")
+                        .setStatus(io.spanloop.events.ModelStatus.REJECTED)
+                        .setReason("slice file:demo-known (200 examples): candidate EM 88.0 is")
+                        .setMetrics(new io.spanloop.events.EvalMetrics(90.0, 91.0, 89.5, 90.5, 24))
+                        .setTrainingExamples(140)
+                        .setEpochs(2)
+                        .setDevice("cpu")
+                        .setTrainingSeconds(28.0)
+                        .setCreatedAt(Instant.parse("2026-12-01T10:00:00Z"))
+                        .setSlices(
+                                List.of(
+                                        new io.spanloop.events.SliceMetrics(
+                                                "file:demo-known",
+                                                new io.spanloop.events.EvalMetrics(
+                                                        88.0, 88.5, 93.0, 93.4, 200),
+                                                91.9,
+                                                true),
+                                        new io.spanloop.events.SliceMetrics(
+                                                "labels@v2",
+                                                new io.spanloop.events.EvalMetrics(
+                                                        75.0, 80.0, 66.7, 70.0, 12),
+                                                null,
+                                                false)))
+                        .build();
+
+        List<String> lines = VersionFormat.lines(version);
+
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).startsWith("demo-minilm").contains("REJECTED", "slice file:demo");
+        assertThat(lines.get(1))
+                .isEqualTo(
+                        "  slice file:demo-known          cand EM/F1 88.0/88.5    incb EM/F1"
+                                + " 93.0/93.4    eval   200  reference EM 91.9");
+        assertThat(lines.get(2)).startsWith("  slice labels@v2").endsWith("(too small to gate)");
+    }
+
+    @Test
     void shouldDescribeAFailureByItsMessagesWithoutWrapperNoise() {
         Exception refused = new java.net.ConnectException("Connection refused: /127.0.0.1:1");
         Exception wrapped =
