@@ -45,6 +45,7 @@ public final class Cli {
                             DEMO,
                             new PretrainCommand(),
                             new ModelCommand(),
+                            new StudyCommand(),
                             new AskCommand(),
                             new ImportCommand(),
                             new VersionsCommand())
@@ -67,6 +68,7 @@ public final class Cli {
         return switch (command) {
             case "demo" -> "log4j2-launcher.xml";
             case "pretrain" -> "log4j2.xml";
+            case "study" -> "log4j2-launcher.xml";
             default -> "log4j2-cli.xml";
         };
     }

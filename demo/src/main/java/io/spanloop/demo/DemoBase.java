@@ -58,7 +58,7 @@ public record DemoBase(Kind kind, Path directory) {
      * The version directory of version 1; for MiniLM built under {@code <data>/base-models} the
      * first time, with a progress bar.
      */
-    ModelDirectory prepare(Path dataDir) {
+    public ModelDirectory prepare(Path dataDir) {
         if (kind != Kind.MINILM) {
             return ModelDirectory.open(directory);
         }

@@ -165,6 +165,8 @@ public final class DemoProfile {
         Map<String, Object> settings = new HashMap<>(training);
         settings.put(RetrainerConfig.SEED_SQUAD_FILE, DemoSeed.write(stack.dataDir()));
         settings.put(RetrainerConfig.SEED_SQUAD_USE, "train");
+        // the gate holds every candidate to the known facts (and to version 1 on them)
+        settings.put(RetrainerConfig.EVAL_SQUAD_FILES, DemoSeed.writeKnownFacts(stack.dataDir()));
         settings.keySet()
                 .removeIf(
                         key ->

@@ -40,6 +40,16 @@ public final class TrainedModel implements AutoCloseable {
         this.decoder = new SpanDecoder(DecodingOptions.from(base.config()));
     }
 
+    /** A copy of the values of the parameter whose name contains {@code name} (for tests). */
+    float[] parameter(String name) {
+        return model.getBlock().getParameters().values().stream()
+                .filter(p -> p.getName().contains(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no parameter " + name))
+                .getArray()
+                .toFloatArray();
+    }
+
     /** The version it was fine-tuned from (its tokenizer and config are this one's). */
     public ModelDirectory base() {
         return base;

@@ -62,7 +62,13 @@ final class TrainingLoop {
         Block block = model.getBlock();
         List<Double> lossPerEpoch = new ArrayList<>();
         int steps = 0;
-        try (Trainer trainer = model.newTrainer(trainingConfig(block, totalSteps))) {
+        FineTuningOptimizer optimizer = optimizer(block, totalSteps);
+        DefaultTrainingConfig trainingConfig =
+                new DefaultTrainingConfig(new SpanLoss())
+                        .optOptimizer(optimizer)
+                        .optDevices(new Device[] {device});
+        try (optimizer;
+                Trainer trainer = model.newTrainer(trainingConfig)) {
             prepare(trainer, (PtSymbolBlock) block);
             List<Parameter> trainable =
                     block.getParameters().values().stream()
@@ -133,19 +139,27 @@ final class TrainingLoop {
         }
     }
 
-    private DefaultTrainingConfig trainingConfig(Block block, int totalSteps) {
+    private FineTuningOptimizer optimizer(Block block, int totalSteps) {
         Tracker learningRate =
                 new LinearWarmupDecay(
                         (float) options.learningRate(),
                         options.warmupSteps(totalSteps),
                         totalSteps);
-        return new DefaultTrainingConfig(new SpanLoss())
-                .optOptimizer(
-                        new SelectiveDecayAdamW(
-                                learningRate,
-                                (float) options.weightDecay(),
-                                undecayedParameters(block)))
-                .optDevices(new Device[] {device});
+        return new FineTuningOptimizer(
+                learningRate,
+                (float) options.weightDecay(),
+                undecayedParameters(block),
+                options.freezeEmbeddings() ? embeddingTables(block) : Set.of(),
+                (float) options.anchorStrength(),
+                NDManager.newBaseManager(device));
+    }
+
+    /** The word, position and token type embedding tables (not their LayerNorm). */
+    private static Set<String> embeddingTables(Block block) {
+        return block.getParameters().values().stream()
+                .filter(p -> p.getName().toLowerCase(Locale.ROOT).contains("_embeddings"))
+                .map(Parameter::getId)
+                .collect(Collectors.toSet());
     }
 
     private void prepare(Trainer trainer, PtSymbolBlock block) {

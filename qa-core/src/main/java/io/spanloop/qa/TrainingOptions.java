@@ -17,6 +17,10 @@ import java.util.Objects;
  * @param maxGradNorm clip the global L2 norm of the gradients to this (0 = no clipping)
  * @param seed seeds the shuffling and the engine's random generator (dropout)
  * @param device where training runs
+ * @param freezeEmbeddings leave the embedding tables (word, position, token type) as they are
+ * @param anchorStrength pull every weight towards its value before the training by this share of
+ *     the learning rate per step (decoupled L2-SP, as AdamW decouples weight decay; 0 = off), so
+ *     that learning new labels moves the model less far from what it knew
  */
 public record TrainingOptions(
         int epochs,
@@ -27,11 +31,13 @@ public record TrainingOptions(
         int maxSteps,
         double maxGradNorm,
         int seed,
-        DeviceSpec device) {
+        DeviceSpec device,
+        boolean freezeEmbeddings,
+        double anchorStrength) {
 
     /** 2 epochs, batch 16, learning rate 3e-5, weight decay 0.01, 10% warm-up, auto device. */
     public static final TrainingOptions DEFAULTS =
-            new TrainingOptions(2, 16, 3e-5, 0.01, 0.1, 0, 1.0, 42, DeviceSpec.AUTO);
+            new TrainingOptions(2, 16, 3e-5, 0.01, 0.1, 0, 1.0, 42, DeviceSpec.AUTO, false, 0.0);
 
     public TrainingOptions {
         Objects.requireNonNull(device, "device");
@@ -48,6 +54,10 @@ public record TrainingOptions(
             throw new IllegalArgumentException(
                     "warmupFraction must be in 0..1, was " + warmupFraction);
         }
+        if (!(anchorStrength >= 0) || !Double.isFinite(anchorStrength)) {
+            throw new IllegalArgumentException(
+                    "anchorStrength must be >= 0, was " + anchorStrength);
+        }
         if (maxSteps < 0) {
             throw new IllegalArgumentException("maxSteps must be >= 0, was " + maxSteps);
         }
@@ -63,7 +73,9 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     public TrainingOptions withBatchSize(int batchSize) {
@@ -76,7 +88,9 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     public TrainingOptions withLearningRate(double learningRate) {
@@ -89,7 +103,9 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     public TrainingOptions withWeightDecay(double weightDecay) {
@@ -102,7 +118,9 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     public TrainingOptions withWarmupFraction(double warmupFraction) {
@@ -115,7 +133,9 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     public TrainingOptions withMaxSteps(int maxSteps) {
@@ -128,7 +148,9 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     public TrainingOptions withMaxGradNorm(double maxGradNorm) {
@@ -141,7 +163,9 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     public TrainingOptions withSeed(int seed) {
@@ -154,7 +178,9 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     public TrainingOptions withDevice(DeviceSpec device) {
@@ -167,7 +193,39 @@ public record TrainingOptions(
                 maxSteps,
                 maxGradNorm,
                 seed,
-                device);
+                device,
+                freezeEmbeddings,
+                anchorStrength);
+    }
+
+    public TrainingOptions withFreezeEmbeddings(boolean freezeEmbeddings) {
+        return new TrainingOptions(
+                epochs,
+                batchSize,
+                learningRate,
+                weightDecay,
+                warmupFraction,
+                maxSteps,
+                maxGradNorm,
+                seed,
+                device,
+                freezeEmbeddings,
+                anchorStrength);
+    }
+
+    public TrainingOptions withAnchorStrength(double anchorStrength) {
+        return new TrainingOptions(
+                epochs,
+                batchSize,
+                learningRate,
+                weightDecay,
+                warmupFraction,
+                maxSteps,
+                maxGradNorm,
+                seed,
+                device,
+                freezeEmbeddings,
+                anchorStrength);
     }
 
     /** Optimizer steps for {@code windows} training windows: all epochs, capped by maxSteps. */

@@ -34,6 +34,47 @@ class FineTunerTest {
     }
 
     @Test
+    void shouldLeaveFrozenEmbeddingsAsTheyWereAndPullAnchoredWeightsBack() {
+        List<TrainingExample> examples = ColorFacts.examples(32, 4);
+        TrainingOptions options = FAST.withEpochs(3);
+        float[] before;
+        try (TrainedModel untouched =
+                new FineTuner(options.withLearningRate(1e-12)).fineTune(base, examples, r -> {})) {
+            before = untouched.parameter("word_embeddings");
+        }
+        float[] layerBefore;
+        try (TrainedModel untouched =
+                new FineTuner(options.withLearningRate(1e-12)).fineTune(base, examples, r -> {})) {
+            layerBefore = untouched.parameter("intermediate.dense.weight");
+        }
+        try (TrainedModel free = new FineTuner(options).fineTune(base, examples, r -> {});
+                TrainedModel frozen =
+                        new FineTuner(options.withFreezeEmbeddings(true))
+                                .fineTune(base, examples, r -> {});
+                TrainedModel anchored =
+                        new FineTuner(options.withAnchorStrength(500.0))
+                                .fineTune(base, examples, r -> {})) {
+            // frozen: the embedding table is exactly the base's, the layers still learn
+            assertThat(distance(frozen.parameter("word_embeddings"), before)).isLessThan(1e-6);
+            assertThat(distance(free.parameter("word_embeddings"), before)).isGreaterThan(1e-3);
+            assertThat(distance(frozen.parameter("intermediate.dense.weight"), layerBefore))
+                    .isGreaterThan(1e-3);
+            // anchored: the same training moves the weights a fraction of the distance
+            assertThat(distance(anchored.parameter("intermediate.dense.weight"), layerBefore))
+                    .isLessThan(
+                            distance(free.parameter("intermediate.dense.weight"), layerBefore) / 2);
+        }
+    }
+
+    private static double distance(float[] a, float[] b) {
+        double sum = 0;
+        for (int i = 0; i < a.length; i++) {
+            sum += (a[i] - b[i]) * (double) (a[i] - b[i]);
+        }
+        return Math.sqrt(sum);
+    }
+
+    @Test
     void shouldReportProgressWithTheLastStep() {
         // Given
         List<TrainingProgress.Report> reports = new ArrayList<>();

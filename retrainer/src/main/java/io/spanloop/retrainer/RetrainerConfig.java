@@ -45,6 +45,9 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String TRAIN_REPLAY_RATIO = "train.replay.ratio";
     public static final String TRAIN_REPLAY_ALL_LABELS = "train.replay.all.labels";
     public static final String TRAIN_SEED = "train.seed";
+    public static final String TRAIN_FREEZE_EMBEDDINGS = "train.freeze.embeddings";
+    public static final String TRAIN_ANCHOR_STRENGTH = "train.anchor.strength";
+    public static final String TRAIN_FROM = "train.from";
     public static final String TRAIN_DEVICE = "train.device";
     public static final String EVAL_HOLDOUT_PERCENT = "eval.holdout.percent";
     public static final String EVAL_TOLERANCE = "eval.tolerance";
@@ -170,6 +173,31 @@ public final class RetrainerConfig extends AbstractConfig {
                             "Train on every older label each time (labels are few and precious);"
                                     + " the replay ratio then samples only seed examples. Costs"
                                     + " grow with the number of labels.")
+                    .define(
+                            TRAIN_FREEZE_EMBEDDINGS,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.LOW,
+                            "Leave the embedding tables (word, position, token type) as they"
+                                    + " are.")
+                    .define(
+                            TRAIN_ANCHOR_STRENGTH,
+                            Type.DOUBLE,
+                            0.0,
+                            Range.atLeast(0.0),
+                            Importance.LOW,
+                            "Pull every weight back towards the starting version's by this"
+                                    + " share of the learning rate per step (decoupled L2-SP;"
+                                    + " 0 = off).")
+                    .define(
+                            TRAIN_FROM,
+                            Type.STRING,
+                            "serving",
+                            ConfigDef.ValidString.in("serving", "reference"),
+                            Importance.LOW,
+                            "Fine-tune each candidate from the serving version, or every time"
+                                    + " from the reference version (eval.reference.version) on"
+                                    + " all labels.")
                     .define(
                             TRAIN_SEED,
                             Type.LONG,
@@ -331,12 +359,19 @@ public final class RetrainerConfig extends AbstractConfig {
                 .withWarmupFraction(getDouble(TRAIN_WARMUP_FRACTION))
                 .withMaxSteps(getInt(TRAIN_MAX_STEPS))
                 .withSeed((int) seed())
-                .withDevice(device());
+                .withDevice(device())
+                .withFreezeEmbeddings(getBoolean(TRAIN_FREEZE_EMBEDDINGS))
+                .withAnchorStrength(getDouble(TRAIN_ANCHOR_STRENGTH));
     }
 
     /** Older labels and seed examples replayed per new label. */
     public double replayRatio() {
         return getDouble(TRAIN_REPLAY_RATIO);
+    }
+
+    /** Whether every candidate starts from the reference version (else from the serving one). */
+    public boolean trainFromReference() {
+        return getString(TRAIN_FROM).equals("reference");
     }
 
     public boolean replayAllLabels() {

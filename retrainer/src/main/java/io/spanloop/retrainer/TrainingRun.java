@@ -99,7 +99,8 @@ final class TrainingRun {
             }
         }
         List<TrainingExample> training;
-        if (config.replayAllLabels()) {
+        ModelDirectory start = startingPoint(serving);
+        if (config.replayAllLabels() || start != serving) {
             // every older label again, and seed examples sampled at the replay ratio
             List<TrainingExample> seeds = new ArrayList<>();
             addSeed(split, seeds, eval, golds);
@@ -124,7 +125,7 @@ final class TrainingRun {
                 "Training {} v{} from v{}: {} new + {} replayed examples, {} held out",
                 serving.modelName(),
                 version,
-                serving.version(),
+                start.version(),
                 fresh.size(),
                 training.size() - fresh.size(),
                 eval.size());
@@ -134,7 +135,7 @@ final class TrainingRun {
         }
         try (DjlQaModel incumbent = DjlQaModel.load(serving, QaModelOptions.DEFAULTS);
                 TrainedModel candidate =
-                        new FineTuner(config.trainingOptions()).fineTune(serving, training)) {
+                        new FineTuner(config.trainingOptions()).fineTune(start, training)) {
             EvaluationGate.Verdict verdict =
                     gate.judge(
                             new EvalSlice("labels", eval, golds, false),
@@ -156,7 +157,7 @@ final class TrainingRun {
                     ModelVersion.newBuilder()
                             .setModelName(serving.modelName())
                             .setVersion(version)
-                            .setParentVersion(serving.version())
+                            .setParentVersion(start.version())
                             .setMetrics(verdict.overall())
                             .setSlices(verdict.slices())
                             .setTrainingExamples(candidate.summary().examples())
@@ -275,6 +276,21 @@ final class TrainingRun {
                 .setFeedbackOffsets(labels.asPartitionOffsets())
                 .setCreatedAt(started)
                 .build();
+    }
+
+    /**
+     * Where a candidate starts: the serving version, or with {@code train.from=reference} the
+     * reference version (when the store has it), trained on every label again.
+     */
+    private ModelDirectory startingPoint(ModelDirectory serving) {
+        OptionalLong reference = config.referenceVersion();
+        if (!config.trainFromReference()
+                || reference.isEmpty()
+                || reference.getAsLong() == serving.version()
+                || !store.versions(serving.modelName()).contains(reference.getAsLong())) {
+            return serving;
+        }
+        return store.open(serving.modelName(), reference.getAsLong());
     }
 
     /** A version's scores on a regression slice, computed once; other slices every time. */

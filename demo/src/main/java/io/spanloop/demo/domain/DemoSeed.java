@@ -9,29 +9,48 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The retrainer's seed data in the local run: examples of the facts the base model already knows
- * (training-side towns, like pre-training), as a SQuAD v2.0 file. The retrainer replays some of
- * them with every batch of new labels, so a version that learns new facts keeps the old ones.
+ * The retrainer's data about the facts the base model already knows (training-side towns, like
+ * pre-training), as SQuAD v2.0 files: the seed examples it replays with every batch of new labels,
+ * so a version that learns new facts keeps the old ones, and a separate set its gate scores every
+ * candidate on, so a version that forgot them is never published.
  */
 public final class DemoSeed {
 
     static final int EXAMPLES = 2000;
     static final long SEED = 7;
 
+    /** Questions on the known facts in the gate: 200, so one question is half an EM point. */
+    static final int KNOWN_FACTS = 200;
+
+    static final long KNOWN_FACTS_SEED = 8;
+
     private DemoSeed() {}
 
     /** Writes {@code <dataDir>/demo-seed.squad.json} (if missing) and returns its path. */
     public static Path write(Path dataDir) {
-        Path file = dataDir.resolve("demo-seed.squad.json").toAbsolutePath();
+        return write(dataDir.resolve("demo-seed.squad.json"), "seed-", EXAMPLES, SEED);
+    }
+
+    /**
+     * Writes {@code <dataDir>/demo-known.squad.json} (if missing), the gate's slice of the known
+     * facts, and returns its path.
+     */
+    public static Path writeKnownFacts(Path dataDir) {
+        return write(
+                dataDir.resolve("demo-known.squad.json"), "known-", KNOWN_FACTS, KNOWN_FACTS_SEED);
+    }
+
+    private static Path write(Path path, String idPrefix, int count, long seed) {
+        Path file = path.toAbsolutePath();
         if (Files.isRegularFile(file)) {
             return file;
         }
         List<TrainingExample> examples =
-                DemoDomain.pretrainingExamples(EXAMPLES, SEED).stream()
+                DemoDomain.pretrainingExamples(count, seed).stream()
                         .map(
                                 e ->
                                         TrainingExample.answered(
-                                                "seed-" + e.id(),
+                                                idPrefix + e.id(),
                                                 e.question(),
                                                 e.context(),
                                                 e.start(),
@@ -40,7 +59,7 @@ public final class DemoSeed {
         try {
             SquadWriter.write(file, "spanloop demo: facts the base model knows", examples);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the demo seed file " + file, e);
+            throw new UncheckedIOException("cannot write the demo data file " + file, e);
         }
         return file;
     }

@@ -1,0 +1,63 @@
+package io.spanloop.demo.study;
+
+import io.spanloop.qa.DeviceSpec;
+import io.spanloop.qa.TrainingOptions;
+import java.util.List;
+
+/**
+ * The training policies {@link ForgettingStudy} compares for a base: the demo's own (see {@code
+ * DemoProfile}) and one change each: no or more seed replay, every round from version 1, L2-SP
+ * towards the round's starting weights, frozen embeddings, and for the tiny model a gentler
+ * schedule.
+ */
+public final class StudyVariants {
+
+    /** L2-SP's pull per step at the peak learning rate: 2% of the way back to the start. */
+    static final double ANCHOR_PULL = 0.02;
+
+    private StudyVariants() {}
+
+    public static List<ForgettingStudy.Variant> forBase(boolean pretrained) {
+        TrainingOptions options =
+                TrainingOptions.DEFAULTS
+                        .withBatchSize(16)
+                        .withEpochs(pretrained ? 2 : 10)
+                        .withLearningRate(pretrained ? 5e-5 : 1e-3)
+                        .withDevice(DeviceSpec.CPU);
+        double seed = pretrained ? 1.0 : 6.0;
+        double anchor = ANCHOR_PULL / options.learningRate();
+        List<ForgettingStudy.Variant> variants =
+                new java.util.ArrayList<>(
+                        List.of(
+                                new ForgettingStudy.Variant(
+                                        "demo policy (" + (int) seed + "x seed, from parent)",
+                                        options,
+                                        seed,
+                                        false),
+                                new ForgettingStudy.Variant("no seed replay", options, 0.0, false),
+                                new ForgettingStudy.Variant(
+                                        (int) (seed * 3) + "x seed replay",
+                                        options,
+                                        seed * 3,
+                                        false),
+                                new ForgettingStudy.Variant(
+                                        "from v1 on all labels", options, seed, true),
+                                new ForgettingStudy.Variant(
+                                        "L2-SP (pull 2%/step)",
+                                        options.withAnchorStrength(anchor), seed, false),
+                                new ForgettingStudy.Variant(
+                                        "frozen embeddings",
+                                        options.withFreezeEmbeddings(true),
+                                        seed,
+                                        false)));
+        if (!pretrained) {
+            variants.add(
+                    new ForgettingStudy.Variant(
+                            "5 epochs at 5e-4",
+                            options.withEpochs(5).withLearningRate(5e-4),
+                            seed,
+                            false));
+        }
+        return variants;
+    }
+}
