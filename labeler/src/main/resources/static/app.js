@@ -94,6 +94,7 @@
     function showLogin(message) {
         $('review-view').hidden = true;
         $('stats').hidden = true;
+        $('training').hidden = true;
         $('who').hidden = true;
         $('login-view').hidden = false;
         $('login-error').hidden = !message;
@@ -170,9 +171,42 @@
             $('stat-queue').textContent = s.queueLength;
             $('stat-model').textContent = s.modelName == null
                 ? '–' : `${s.modelName} v${s.modelVersion}`;
+            showTraining(s.lastTraining);
         } catch (e) {
             // The next refresh tries again; actions report their own errors.
         }
+    }
+
+    /** The last training's outcome, slice by slice (text only: names come from events). */
+    function showTraining(training) {
+        const line = $('training');
+        line.replaceChildren();
+        if (!training) {
+            line.hidden = true;
+            return;
+        }
+        const em = (value) => value == null ? '–' : value.toFixed(1);
+        const status = document.createElement('span');
+        status.className = training.status === 'PUBLISHED' ? 'published' : 'rejected';
+        status.textContent = `${training.status}`;
+        line.append(`Last training: ${training.modelName} v${training.version} `, status);
+        if (training.reason) {
+            line.append(` (${training.reason})`);
+        }
+        for (const slice of [training.overall, ...training.slices]) {
+            const part = document.createElement('span');
+            part.className = 'slice';
+            part.dataset.slice = slice.slice;
+            part.textContent = `${slice.slice}: EM ${em(slice.candidateExactMatch)}`
+                + ` (was ${em(slice.incumbentExactMatch)}`
+                + (slice.referenceExactMatch == null ? '' : `, reference ${em(slice.referenceExactMatch)}`)
+                + `; ${slice.size})`;
+            if (!slice.gated) {
+                part.classList.add('small');
+            }
+            line.append(part);
+        }
+        line.hidden = false;
     }
 
     // --- navigation ------------------------------------------------------------------------

@@ -33,6 +33,7 @@ public final class LabelerConfig extends AbstractConfig {
     public static final String HTTP_MAX_BODY_BYTES = "http.max.body.bytes";
     public static final String TOPIC_ANSWERS = TopicRole.ANSWERS.configKey();
     public static final String TOPIC_FEEDBACK = TopicRole.FEEDBACK.configKey();
+    public static final String TOPIC_MODEL_VERSIONS = TopicRole.MODEL_VERSIONS.configKey();
     public static final String ANNOTATORS = "annotators";
     public static final String QUEUE_ORDER = "queue.order";
     public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
@@ -43,7 +44,11 @@ public final class LabelerConfig extends AbstractConfig {
                                     TopicRole.ANSWERS, "Answers topic (the review queue's input)."),
                             ServiceConfigs.topic(
                                     TopicRole.FEEDBACK,
-                                    "Feedback topic (corrections; needs as many partitions as the answers topic)."))
+                                    "Feedback topic (corrections; needs as many partitions as the answers topic)."),
+                            ServiceConfigs.topic(
+                                    TopicRole.MODEL_VERSIONS,
+                                    "Model versions topic (the last training's metrics, shown to"
+                                            + " people)."))
                     .define(
                             APPLICATION_ID,
                             Type.STRING,

@@ -2,6 +2,7 @@ package io.spanloop.labeler;
 
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
+import io.spanloop.events.ModelVersion;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -145,7 +146,27 @@ final class ReviewQueue {
                 reviewedToday,
                 reviewedByMe,
                 newest == null ? null : newest.getModelName(),
-                newest == null ? null : newest.getModelVersion());
+                newest == null ? null : newest.getModelVersion(),
+                Views.TrainingView.of(lastTraining(newest)));
+    }
+
+    /** The last model-version event of the model answering (any model's before answers exist). */
+    private ModelVersion lastTraining(Answer newest) {
+        ReadOnlyKeyValueStore<String, ModelVersion> versions =
+                store(ReviewQueueTopology.MODEL_VERSIONS_STORE);
+        if (newest != null) {
+            return versions.get(newest.getModelName());
+        }
+        ModelVersion latest = null;
+        try (KeyValueIterator<String, ModelVersion> all = versions.all()) {
+            while (all.hasNext()) {
+                ModelVersion event = all.next().value;
+                if (latest == null || event.getCreatedAt().isAfter(latest.getCreatedAt())) {
+                    latest = event;
+                }
+            }
+        }
+        return latest;
     }
 
     private ReadOnlyKeyValueStore<String, Answer> answers() {

@@ -2,6 +2,7 @@ package io.spanloop.labeler;
 
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
+import io.spanloop.events.ModelVersion;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
 import java.time.ZoneOffset;
@@ -19,13 +20,16 @@ import org.apache.kafka.streams.state.Stores;
  * The review queue's state, kept by Kafka Streams from the answers and feedback topics (both keyed
  * by question id, co-partitioned): the newest answer per question, the latest correction per
  * question, and corrections per UTC day and annotator. The web API reads it through interactive
- * queries; a question is in the queue while it has an answer and no correction.
+ * queries; a question is in the queue while it has an answer and no correction. It also keeps the
+ * latest model-version event per model (the model-versions topic is keyed by model name), so that
+ * people see how the last training went, slice by slice.
  */
 public final class ReviewQueueTopology {
 
     static final String ANSWERS_STORE = "review-answers";
     static final String CORRECTIONS_STORE = "review-corrections";
     static final String DAILY_COUNTS_STORE = "review-daily-counts";
+    static final String MODEL_VERSIONS_STORE = "review-model-versions";
 
     private ReviewQueueTopology() {}
 
@@ -60,6 +64,18 @@ public final class ReviewQueueTopology {
                         Serdes.String(),
                         Serdes.Long()),
                 "review-state");
+        topology.addSource(
+                "model-versions",
+                topics.modelVersions().keySerde().deserializer(),
+                topics.modelVersions().valueSerde().deserializer(),
+                topics.modelVersions().name());
+        topology.addProcessor("versions-state", LatestVersionProcessor::new, "model-versions");
+        topology.addStateStore(
+                Stores.keyValueStoreBuilder(
+                        Stores.persistentKeyValueStore(MODEL_VERSIONS_STORE),
+                        Serdes.String(),
+                        storeSerdes.valueSerde(ModelVersion.class)),
+                "versions-state");
         return topology;
     }
 
@@ -119,6 +135,29 @@ public final class ReviewQueueTopology {
         private void increment(String key) {
             Long count = dailyCounts.get(key);
             dailyCounts.put(key, count == null ? 1L : count + 1);
+        }
+    }
+
+    /** The newest model-version event per model name. */
+    private static final class LatestVersionProcessor
+            implements Processor<String, ModelVersion, Void, Void> {
+        private KeyValueStore<String, ModelVersion> latest;
+
+        @Override
+        public void init(ProcessorContext<Void, Void> context) {
+            latest = context.getStateStore(MODEL_VERSIONS_STORE);
+        }
+
+        @Override
+        public void process(Record<String, ModelVersion> record) {
+            ModelVersion event = record.value();
+            if (event == null) {
+                return;
+            }
+            ModelVersion previous = latest.get(event.getModelName());
+            if (previous == null || event.getVersion() >= previous.getVersion()) {
+                latest.put(event.getModelName(), event);
+            }
         }
     }
 }

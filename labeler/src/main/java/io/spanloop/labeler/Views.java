@@ -2,6 +2,8 @@ package io.spanloop.labeler;
 
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
+import io.spanloop.events.EvalMetrics;
+import io.spanloop.events.ModelVersion;
 import io.spanloop.events.ScoredSpan;
 import io.spanloop.events.Span;
 import java.util.List;
@@ -83,7 +85,57 @@ final class Views {
             long reviewedToday,
             long reviewedTodayByMe,
             String modelName,
-            Long modelVersion) {}
+            Long modelVersion,
+            TrainingView lastTraining) {}
+
+    /** The last model-version event: how the candidate did overall and on each slice. */
+    record TrainingView(
+            String modelName,
+            long version,
+            String status,
+            String reason,
+            SliceView overall,
+            List<SliceView> slices) {
+        static TrainingView of(ModelVersion event) {
+            if (event == null) {
+                return null;
+            }
+            return new TrainingView(
+                    event.getModelName(),
+                    event.getVersion(),
+                    event.getStatus().name(),
+                    event.getReason(),
+                    SliceView.of("labels", event.getMetrics(), null, true),
+                    event.getSlices().stream()
+                            .map(
+                                    s ->
+                                            SliceView.of(
+                                                    s.getSlice(),
+                                                    s.getMetrics(),
+                                                    s.getReferenceExactMatch(),
+                                                    s.getGated()))
+                            .toList());
+        }
+    }
+
+    /** Candidate and incumbent exact match on one slice (0..100), and its size. */
+    record SliceView(
+            String slice,
+            double candidateExactMatch,
+            Double incumbentExactMatch,
+            Double referenceExactMatch,
+            int size,
+            boolean gated) {
+        static SliceView of(String name, EvalMetrics metrics, Double reference, boolean gated) {
+            return new SliceView(
+                    name,
+                    metrics.getCandidateExactMatch(),
+                    metrics.getIncumbentExactMatch(),
+                    reference,
+                    metrics.getEvalSize(),
+                    gated);
+        }
+    }
 
     record SessionView(String annotator, String csrfToken) {}
 

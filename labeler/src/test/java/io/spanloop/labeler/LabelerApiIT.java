@@ -6,13 +6,20 @@ import static io.spanloop.labeler.LabelerHarness.correction;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
+import io.spanloop.events.EvalMetrics;
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
+import io.spanloop.events.SliceMetrics;
 import io.spanloop.events.Verdict;
 import io.spanloop.labeler.LabelerHarness.Response;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +80,78 @@ class LabelerApiIT {
                                     .asLong())
                     .isEqualTo(2);
         }
+    }
+
+    @Test
+    void shouldShowTheLastTrainingSliceBySlice(KafkaEnvironment env, @TempDir Path state) {
+        // Given: an answer by v2 of the model, and its last two trainings
+        LabelerHarness harness = new LabelerHarness(env);
+        Answer answered =
+                LabelerHarness.answer("q1", "The capital of France is Paris.", 25, 30, 0.9, 2);
+        harness.produceAnswers(List.of(answered));
+        harness.produceVersions(
+                List.of(
+                        version(answered.getModelName(), 2, ModelStatus.PUBLISHED, null, List.of()),
+                        version(
+                                answered.getModelName(),
+                                3,
+                                ModelStatus.REJECTED,
+                                "slice file:known (200 examples): candidate EM 88.0 is more than"
+                                        + " 1.0 below the incumbent's 93.0",
+                                List.of(
+                                        new SliceMetrics(
+                                                "file:known",
+                                                new EvalMetrics(88.0, 88.5, 93.0, 93.2, 200),
+                                                91.5,
+                                                true)))));
+        try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
+            // When
+            JsonNode training =
+                    Await.until(
+                            () ->
+                                    harness.get(labeler, "/api/status", ALICE_TOKEN)
+                                            .body()
+                                            .path("lastTraining"),
+                            t -> t.path("version").asLong() == 3,
+                            Duration.ofSeconds(60),
+                            "the last training in /api/status");
+
+            // Then
+            assertThat(training.get("status").asText()).isEqualTo("REJECTED");
+            assertThat(training.get("reason").asText()).startsWith("slice file:known");
+            assertThat(training.get("overall").get("slice").asText()).isEqualTo("labels");
+            JsonNode known = training.get("slices").get(0);
+            assertThat(known.get("slice").asText()).isEqualTo("file:known");
+            assertThat(known.get("candidateExactMatch").asDouble()).isEqualTo(88.0);
+            assertThat(known.get("incumbentExactMatch").asDouble()).isEqualTo(93.0);
+            assertThat(known.get("referenceExactMatch").asDouble()).isEqualTo(91.5);
+            assertThat(known.get("size").asInt()).isEqualTo(200);
+            assertThat(known.get("gated").asBoolean()).isTrue();
+        }
+    }
+
+    private static ModelVersion version(
+            String model,
+            long version,
+            ModelStatus status,
+            String reason,
+            List<SliceMetrics> slices) {
+        return ModelVersion.newBuilder()
+                .setModelName(model)
+                .setVersion(version)
+                .setParentVersion(version - 1)
+                .setUri("")
+                .setSha256("")
+                .setStatus(status)
+                .setReason(reason)
+                .setMetrics(new EvalMetrics(90.0, 91.0, 89.0, 90.0, 24))
+                .setTrainingExamples(100)
+                .setEpochs(2)
+                .setDevice("cpu")
+                .setTrainingSeconds(20.0)
+                .setCreatedAt(Instant.now())
+                .setSlices(slices)
+                .build();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.spanloop.labeler;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ScoredSpan;
@@ -56,8 +57,7 @@ final class LabelerHarness {
         config.put(LabelerConfig.APPLICATION_ID, applicationId);
         config.put(LabelerConfig.STATE_DIR, stateDir.toString());
         config.put(LabelerConfig.HTTP_PORT, 0);
-        config.put(LabelerConfig.TOPIC_ANSWERS, names.answers());
-        config.put(LabelerConfig.TOPIC_FEEDBACK, names.feedback());
+        config.putAll(ServiceConfigs.topicSettings(LabelerConfig.DEFINITION, names));
         config.put(LabelerConfig.ANNOTATORS, "alice:" + ALICE_TOKEN + ",bob:" + BOB_TOKEN);
         // a restarted labeler takes its partitions back when the old member's session ends
         config.put("streams.consumer.session.timeout.ms", 6_000);
@@ -86,6 +86,17 @@ final class LabelerHarness {
                 .setInferenceMicros(1000)
                 .setBatchSize(1)
                 .build();
+    }
+
+    void produceVersions(List<io.spanloop.events.ModelVersion> versions) {
+        try (KafkaProducer<String, io.spanloop.events.ModelVersion> producer =
+                env.producer(topics.modelVersions())) {
+            for (io.spanloop.events.ModelVersion version : versions) {
+                producer.send(
+                        new ProducerRecord<>(
+                                names.modelVersions(), version.getModelName(), version));
+            }
+        }
     }
 
     void produceAnswers(List<Answer> answers) {

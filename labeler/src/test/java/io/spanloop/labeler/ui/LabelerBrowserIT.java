@@ -3,6 +3,7 @@ package io.spanloop.labeler.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ScoredSpan;
@@ -103,8 +104,7 @@ class LabelerBrowserIT {
         config.put(LabelerConfig.STATE_DIR, stateDir.toString());
         config.put(LabelerConfig.HTTP_HOST, "127.0.0.1");
         config.put(LabelerConfig.HTTP_PORT, 0);
-        config.put(LabelerConfig.TOPIC_ANSWERS, names.answers());
-        config.put(LabelerConfig.TOPIC_FEEDBACK, names.feedback());
+        config.putAll(ServiceConfigs.topicSettings(LabelerConfig.DEFINITION, names));
         config.put(LabelerConfig.ANNOTATORS, ANNOTATOR + ":" + TOKEN);
         labeler = Labeler.start(new LabelerConfig(config));
         driver = chromium.driver();
@@ -214,6 +214,59 @@ class LabelerBrowserIT {
         Correction redone = latest.get("q-none");
         assertThat(redone.getVerdict()).isEqualTo(Verdict.CORRECTED);
         assertThat(redone.getSpan()).isEqualTo(new Span(0, 18, "Bananas are yellow"));
+    }
+
+    @Test
+    void shouldShowTheLastTrainingSliceBySliceAsText() throws Exception {
+        // Given: a rejected training whose slice name and reason hold markup
+        try (KafkaProducer<String, io.spanloop.events.ModelVersion> producer =
+                env.producer(topics.modelVersions())) {
+            io.spanloop.events.ModelVersion rejected =
+                    io.spanloop.events.ModelVersion.newBuilder()
+                            .setModelName("tiny-bert-qa")
+                            .setVersion(4)
+                            .setParentVersion(3L)
+                            .setUri("")
+                            .setSha256("")
+                            .setStatus(io.spanloop.events.ModelStatus.REJECTED)
+                            .setReason("slice file:<b>known</b> dropped")
+                            .setMetrics(
+                                    new io.spanloop.events.EvalMetrics(90.0, 91.0, 89.0, 90.0, 24))
+                            .setTrainingExamples(100)
+                            .setEpochs(2)
+                            .setDevice("cpu")
+                            .setTrainingSeconds(20.0)
+                            .setCreatedAt(Instant.now())
+                            .setSlices(
+                                    List.of(
+                                            new io.spanloop.events.SliceMetrics(
+                                                    "file:<b>known</b>",
+                                                    new io.spanloop.events.EvalMetrics(
+                                                            88.0, 88.5, 93.0, 93.2, 200),
+                                                    91.5,
+                                                    true)))
+                            .build();
+            producer.send(
+                            new ProducerRecord<>(
+                                    topics.modelVersions().name(), "tiny-bert-qa", rejected))
+                    .get();
+        }
+
+        // When
+        signIn();
+        await(
+                () -> driver.findElement(By.id("training")).getText().contains("v4"),
+                "the last training in the page");
+
+        // Then: the numbers per slice, the markup as text
+        saveScreenshot("labeler-training.png");
+        String line = driver.findElement(By.id("training")).getText();
+        assertThat(line)
+                .contains(
+                        "Last training: tiny-bert-qa v4 REJECTED (slice file:<b>known</b> dropped)")
+                .contains("labels: EM 90.0 (was 89.0; 24)")
+                .contains("file:<b>known</b>: EM 88.0 (was 93.0, reference 91.5; 200)");
+        assertThat(js("return document.querySelectorAll('#training b').length")).isEqualTo(0L);
     }
 
     @Test
