@@ -49,6 +49,9 @@ final class DemoCommand extends Command {
                                     --tiny)
               --label-rate N        its labels per second (default 3)
               --minutes N           stop auto-labelling after N minutes (default 10)
+              --overlap             label on while the retrainer trains (by default the
+                                    annotator labels what one training needs, then waits for
+                                    its version, so that every run learns from the same labels)
               --once                stop after the demo (questions answered, or auto-labelling
                                     done) instead of running until Ctrl-C; exit status 3
                                     when auto-labelling missed its target
@@ -71,7 +74,7 @@ final class DemoCommand extends Command {
                         "--labels",
                         "--label-rate",
                         "--minutes"),
-                Set.of("--reset", "--auto-label", "--once", "--tiny"));
+                Set.of("--reset", "--auto-label", "--once", "--tiny", "--overlap"));
     }
 
     /** MiniLM unless {@code --tiny} or {@code --model DIR} says otherwise. */
@@ -138,6 +141,9 @@ final class DemoCommand extends Command {
                                                                 .timeout()
                                                                 .toMinutes())))
                         : DemoOptions.AutoLabel.OFF;
+        if (line.flag("--overlap")) {
+            autoLabel = autoLabel.overlapping();
+        }
         try {
             return DemoOptions.builder()
                     .stack(stack)

@@ -16,15 +16,29 @@ public final class DemoOptions {
      * @param labels how many answers it reviews at most
      * @param labelsPerSecond how fast
      * @param timeout when it gives up
+     * @param lockstep label as many answers as a training needs, then wait for that training's
+     *     version before labelling more, so that every version learns from the same labels on every
+     *     run (else labelling goes on while the retrainer trains)
      */
-    public record AutoLabel(boolean enabled, int labels, double labelsPerSecond, Duration timeout) {
+    public record AutoLabel(
+            boolean enabled,
+            int labels,
+            double labelsPerSecond,
+            Duration timeout,
+            boolean lockstep) {
 
         /** Off; people review in the labeler. */
-        public static final AutoLabel OFF = new AutoLabel(false, 500, 3, Duration.ofMinutes(10));
+        public static final AutoLabel OFF =
+                new AutoLabel(false, 500, 3, Duration.ofMinutes(10), true);
 
-        /** On, with the given budget. */
+        /** On, with the given budget, in lockstep with the trainings. */
         public static AutoLabel of(int labels, double labelsPerSecond, Duration timeout) {
-            return new AutoLabel(true, labels, labelsPerSecond, timeout);
+            return new AutoLabel(true, labels, labelsPerSecond, timeout, true);
+        }
+
+        /** The same, labelling on while the retrainer trains. */
+        public AutoLabel overlapping() {
+            return new AutoLabel(enabled, labels, labelsPerSecond, timeout, false);
         }
     }
 

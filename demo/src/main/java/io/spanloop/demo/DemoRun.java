@@ -82,7 +82,8 @@ public final class DemoRun {
                         driver.run(
                                 autoLabel.labels(),
                                 autoLabel.labelsPerSecond(),
-                                autoLabel.timeout());
+                                autoLabel.timeout(),
+                                autoLabel.lockstep() ? profile.minLabels() : 0);
             } else {
                 driver.askForReview(QUESTIONS_FOR_REVIEW);
             }

@@ -127,6 +127,16 @@ public final class LearningDriver {
      */
     public Result run(int maxLabels, double labelsPerSecond, Duration timeout)
             throws InterruptedException {
+        return run(maxLabels, labelsPerSecond, timeout, 0);
+    }
+
+    /**
+     * As {@link #run(int, double, Duration)}; with {@code lockstep} above 0, the annotator labels
+     * that many answers, then waits for the version trained on them before it labels more, so that
+     * each version learns from the same labels on every run.
+     */
+    public Result run(int maxLabels, double labelsPerSecond, Duration timeout, int lockstep)
+            throws InterruptedException {
         List<DemoQuestion> questions =
                 DemoDomain.questions(
                         DemoDomain.towns(
@@ -152,7 +162,8 @@ public final class LearningDriver {
                         questions,
                         new AutoAnnotator(labeler, token, gold),
                         maxLabels,
-                        labelsPerSecond);
+                        labelsPerSecond,
+                        lockstep);
         long deadline = System.nanoTime() + timeout.toNanos();
         Topic<String, Question> topic = clients.topics().questions();
         try (KafkaProducer<String, Question> producer = clients.producer(topic);
@@ -191,6 +202,7 @@ public final class LearningDriver {
         private final AutoAnnotator annotator;
         private final int maxLabels;
         private final double labelsPerSecond;
+        private final int lockstep;
         private int asked;
         private int labelled;
         private long labelsBefore;
@@ -201,11 +213,22 @@ public final class LearningDriver {
                 List<DemoQuestion> questions,
                 AutoAnnotator annotator,
                 int maxLabels,
-                double labelsPerSecond) {
+                double labelsPerSecond,
+                int lockstep) {
             this.questions = questions;
             this.annotator = annotator;
             this.maxLabels = maxLabels;
             this.labelsPerSecond = labelsPerSecond;
+            this.lockstep = lockstep;
+        }
+
+        /** Labels allowed now: the budget, and in lockstep one training's worth past the last. */
+        private int allowed() {
+            int budget = maxLabels - labelled;
+            if (lockstep > 0) {
+                budget = Math.min(budget, (int) (lastTrainedLabels + lockstep) - labelled);
+            }
+            return Math.min(budget, REVIEW_BATCH);
         }
 
         void askAhead(KafkaProducer<String, Question> producer, Topic<String, Question> topic) {
@@ -216,12 +239,12 @@ public final class LearningDriver {
         }
 
         void reviewIfDue() throws InterruptedException {
-            if (labelled >= maxLabels || System.nanoTime() < nextReview) {
+            int allowed = allowed();
+            if (allowed <= 0 || System.nanoTime() < nextReview) {
                 return;
             }
             try {
-                AutoAnnotator.Round round =
-                        annotator.reviewQueue(Math.min(maxLabels - labelled, REVIEW_BATCH));
+                AutoAnnotator.Round round = annotator.reviewQueue(allowed);
                 labelled += round.labelled();
                 nextReview = System.nanoTime() + (long) (round.labelled() * 1e9 / labelsPerSecond);
             } catch (IOException e) {
