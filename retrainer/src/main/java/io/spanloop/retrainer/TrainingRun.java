@@ -4,7 +4,6 @@ import io.spanloop.events.EvalMetrics;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.qa.DjlQaModel;
-import io.spanloop.qa.EvalScores;
 import io.spanloop.qa.FineTuner;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.ModelStore;
@@ -26,7 +25,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +44,7 @@ final class TrainingRun {
     private final List<EvalSlice> evalFiles;
     private final EvaluationGate gate;
 
-    /** Scores on regression slices by version and slice name (versions are immutable). */
-    private final Map<String, EvalScores> regressionScores = new HashMap<>();
+    private final RegressionScores regressionScores;
 
     TrainingRun(
             RetrainerConfig config,
@@ -58,6 +55,7 @@ final class TrainingRun {
         this.store = store;
         this.seed = seed;
         this.evalFiles = List.copyOf(evalFiles);
+        this.regressionScores = new RegressionScores(store, this.evalFiles);
         this.gate =
                 new EvaluationGate(
                         config.evalTolerance(), config.sliceTolerance(), config.sliceMinSize());
@@ -142,7 +140,7 @@ final class TrainingRun {
                             slices,
                             slice -> candidate.evaluate(slice.examples(), slice.golds()),
                             slice ->
-                                    scored(
+                                    regressionScores.scored(
                                             serving,
                                             slice,
                                             () ->
@@ -150,7 +148,8 @@ final class TrainingRun {
                                                             incumbent,
                                                             slice.examples(),
                                                             slice.golds())),
-                            referenceScores(serving.modelName()),
+                            regressionScores.reference(
+                                    serving.modelName(), config.referenceVersion()),
                             config.referenceVersion().orElse(0));
             log(version, serving, verdict);
             ModelVersion.Builder event =
@@ -291,51 +290,6 @@ final class TrainingRun {
             return serving;
         }
         return store.open(serving.modelName(), reference.getAsLong());
-    }
-
-    /** A version's scores on a regression slice, computed once; other slices every time. */
-    private EvalScores scored(
-            ModelDirectory version, EvalSlice slice, Supplier<EvalScores> evaluation) {
-        if (!slice.regression()) {
-            return evaluation.get();
-        }
-        return regressionScores.computeIfAbsent(
-                version.version() + "/" + slice.name(), k -> evaluation.get());
-    }
-
-    /** The reference version's exact match on each eval file (empty when there is none). */
-    private Map<String, Double> referenceScores(String modelName) {
-        OptionalLong reference = config.referenceVersion();
-        if (reference.isEmpty()
-                || evalFiles.isEmpty()
-                || !store.versions(modelName).contains(reference.getAsLong())) {
-            return Map.of();
-        }
-        ModelDirectory version = store.open(modelName, reference.getAsLong());
-        Map<String, Double> scores = new HashMap<>();
-        DjlQaModel[] loaded = new DjlQaModel[1];
-        try {
-            for (EvalSlice slice : evalFiles) {
-                EvalScores score =
-                        scored(
-                                version,
-                                slice,
-                                () -> {
-                                    if (loaded[0] == null) {
-                                        loaded[0] =
-                                                DjlQaModel.load(version, QaModelOptions.DEFAULTS);
-                                    }
-                                    return QaEvaluator.evaluate(
-                                            loaded[0], slice.examples(), slice.golds());
-                                });
-                scores.put(slice.name(), score.exactMatch());
-            }
-        } finally {
-            if (loaded[0] != null) {
-                loaded[0].close();
-            }
-        }
-        return scores;
     }
 
     private static void log(long version, ModelDirectory serving, EvaluationGate.Verdict verdict) {
