@@ -65,6 +65,9 @@ public final class DemoProfile {
                 replayRatio);
     }
 
+    /** The time trigger while the annotator works in lockstep: longer than any demo. */
+    private static final Duration LOCKSTEP_INTERVAL = Duration.ofHours(1);
+
     private static final Duration LABELER_START = Duration.ofSeconds(90);
     private static final Duration RETRAINER_START = Duration.ofSeconds(120);
 
@@ -78,7 +81,14 @@ public final class DemoProfile {
     private DemoProfile(DemoOptions options, ModelDirectory base) {
         this.options = options;
         this.base = base;
-        this.training = options.base().pretrained() ? PRETRAINED_TRAINING : TINY_TRAINING;
+        Map<String, Object> policy =
+                new HashMap<>(options.base().pretrained() ? PRETRAINED_TRAINING : TINY_TRAINING);
+        if (options.autoLabel().enabled() && options.autoLabel().lockstep()) {
+            // the annotator delivers exactly one training's labels at a time: a timed training
+            // in between would cut a batch short and make runs differ
+            policy.put(RetrainerConfig.TRIGGER_INTERVAL_MS, LOCKSTEP_INTERVAL.toMillis());
+        }
+        this.training = Map.copyOf(policy);
     }
 
     /**
@@ -97,6 +107,18 @@ public final class DemoProfile {
     /** The model store shared by the answerer and the retrainer. */
     public Path modelStore() {
         return options.stack().dataDir().resolve("models").toAbsolutePath();
+    }
+
+    /** When the retrainer trains, in words. */
+    public String triggers() {
+        long interval = ((Number) training.get(RetrainerConfig.TRIGGER_INTERVAL_MS)).longValue();
+        return minLabels()
+                + " corrections"
+                + (interval < LOCKSTEP_INTERVAL.toMillis()
+                        ? " (or "
+                                + Duration.ofMillis(interval).toSeconds()
+                                + " s with at least one)"
+                        : "");
     }
 
     /** Corrections that make the retrainer train. */

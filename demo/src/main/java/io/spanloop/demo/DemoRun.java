@@ -140,8 +140,8 @@ public final class DemoRun {
                         + ")");
         Console.say(
                 "Retrainer: trains a new version after "
-                        + profile.minLabels()
-                        + " corrections (or a minute with at least one); models in "
+                        + profile.triggers()
+                        + "; models in "
                         + profile.modelStore());
         Console.say("Model versions: ./spanloop versions   (or the labeler page's header)");
         Console.say("");

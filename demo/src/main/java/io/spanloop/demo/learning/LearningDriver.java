@@ -137,18 +137,6 @@ public final class LearningDriver {
      */
     public Result run(int maxLabels, double labelsPerSecond, Duration timeout, int lockstep)
             throws InterruptedException {
-        List<DemoQuestion> questions =
-                DemoDomain.questions(
-                        DemoDomain.towns(
-                                (maxLabels + AHEAD) / FactType.unseen().size() + 1,
-                                TRAINING_SEED,
-                                false),
-                        FactType.unseen(),
-                        false,
-                        TRAINING_SEED,
-                        "auto-" + Long.toString(System.currentTimeMillis(), 36) + "-");
-        Map<String, TrainingExample> gold = new LinkedHashMap<>();
-        questions.forEach(q -> gold.put(q.id(), q.example()));
         announce(maxLabels);
         table.printHeader();
         table.add(
@@ -157,19 +145,20 @@ public final class LearningDriver {
                 0,
                 scorer.score(store.resolve(modelName).resolve("1")),
                 "pre-trained base model");
-        Loop loop =
-                new Loop(
-                        questions,
-                        new AutoAnnotator(labeler, token, gold),
-                        maxLabels,
-                        labelsPerSecond,
-                        lockstep);
         long deadline = System.nanoTime() + timeout.toNanos();
         Topic<String, Question> topic = clients.topics().questions();
+        Loop loop;
         try (KafkaProducer<String, Question> producer = clients.producer(topic);
                 KafkaConsumer<String, ModelVersion> versions =
                         clients.consumer(clients.topics().modelVersions(), "latest")) {
-            loop.labelsBefore = feedbackRecords(versions);
+            long labelsBefore = feedbackRecords(versions);
+            loop =
+                    new Loop(
+                            questions(maxLabels, labelsBefore),
+                            maxLabels,
+                            labelsPerSecond,
+                            lockstep);
+            loop.labelsBefore = labelsBefore;
             while (System.nanoTime() < deadline) {
                 loop.askAhead(producer, topic);
                 loop.reviewIfDue();
@@ -192,12 +181,27 @@ public final class LearningDriver {
         return new Result(
                 table.rows(),
                 loop.labelled,
-                questions.subList(0, loop.asked).stream().map(DemoQuestion::id).toList(),
+                loop.questions.subList(0, loop.asked).stream().map(DemoQuestion::id).toList(),
                 reached);
     }
 
+    /**
+     * The questions of one run, the same on every fresh data directory: ids are numbered from the
+     * labels already there (so a run on old data asks new ids), and the retrainer's hash-based
+     * hold-out picks the same ones each time.
+     */
+    private List<DemoQuestion> questions(int maxLabels, long labelsBefore) {
+        return DemoDomain.questions(
+                DemoDomain.towns(
+                        (maxLabels + AHEAD) / FactType.unseen().size() + 1, TRAINING_SEED, false),
+                FactType.unseen(),
+                false,
+                TRAINING_SEED,
+                "auto-" + labelsBefore + "-");
+    }
+
     /** The state of one unattended run: what was asked and labelled, and what is trained on. */
-    private static final class Loop {
+    private final class Loop {
         private final List<DemoQuestion> questions;
         private final AutoAnnotator annotator;
         private final int maxLabels;
@@ -209,14 +213,11 @@ public final class LearningDriver {
         private long lastTrainedLabels;
         private long nextReview = System.nanoTime();
 
-        Loop(
-                List<DemoQuestion> questions,
-                AutoAnnotator annotator,
-                int maxLabels,
-                double labelsPerSecond,
-                int lockstep) {
+        Loop(List<DemoQuestion> questions, int maxLabels, double labelsPerSecond, int lockstep) {
             this.questions = questions;
-            this.annotator = annotator;
+            Map<String, TrainingExample> gold = new LinkedHashMap<>();
+            questions.forEach(q -> gold.put(q.id(), q.example()));
+            this.annotator = new AutoAnnotator(labeler, token, gold);
             this.maxLabels = maxLabels;
             this.labelsPerSecond = labelsPerSecond;
             this.lockstep = lockstep;
