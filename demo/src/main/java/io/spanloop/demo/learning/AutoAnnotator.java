@@ -10,13 +10,16 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 /**
  * A simulated annotator for the unattended demo: it reads the review queue through the labeler's
  * real HTTP API, as any API client would, and for each question it knows the gold answer of it
- * accepts the model's span when it is right and corrects it to the gold span when it is not.
- * Questions it has no gold answer for are left to people.
+ * accepts the model's span when it is right and corrects it to the gold span when it is not. It
+ * reviews its questions in the order they were asked (waiting for each to be answered), so that
+ * every run labels the same questions in the same order whatever the timing. Questions it has no
+ * gold answer for are left to people.
  */
 public final class AutoAnnotator {
 
@@ -33,16 +36,19 @@ public final class AutoAnnotator {
     private final URI labeler;
     private final String token;
     private final Map<String, TrainingExample> gold;
+    private final List<String> order;
+    private int next;
 
     /**
      * @param labeler the labeler's base URL, e.g. {@code http://127.0.0.1:8080/}
      * @param token the annotator's API token (sent as a bearer token)
-     * @param gold the gold answer per question id
+     * @param gold the gold answer per question id, in the order the questions are asked
      */
     public AutoAnnotator(URI labeler, String token, Map<String, TrainingExample> gold) {
         this.labeler = labeler;
         this.token = token;
         this.gold = Map.copyOf(gold);
+        this.order = List.copyOf(gold.keySet());
     }
 
     /** Reviews up to {@code max} queued questions it knows; throws when the API fails. */
@@ -53,15 +59,18 @@ public final class AutoAnnotator {
         if (max <= 0) {
             return new Round(0, 0, 0);
         }
-        JsonNode page = send(get("api/queue?limit=100"), 200);
-        for (JsonNode item : page.path("items")) {
-            if (accepted + corrected >= max) {
-                break;
+        while (accepted + corrected < max && next < order.size()) {
+            HttpResponse<String> found =
+                    http.send(get("api/items/" + order.get(next)), bodyHandler());
+            if (found.statusCode() == 404) {
+                break; // not answered yet: the next round looks again
             }
-            TrainingExample answer = gold.get(item.path("questionId").asText());
-            if (answer == null) {
+            JsonNode item = expect(found, 200);
+            if (!item.path("review").isNull() && !item.path("review").isMissingNode()) {
+                next++; // already reviewed, e.g. by a person
                 continue;
             }
+            TrainingExample answer = gold.get(order.get(next));
             ObjectNode correction = json.createObjectNode();
             correction.put("questionId", answer.id());
             JsonNode best = item.path("best");
@@ -79,14 +88,15 @@ public final class AutoAnnotator {
                 correction.put("text", answer.answerText());
             }
             HttpResponse<String> response = http.send(post(correction), bodyHandler());
-            if (response.statusCode() == 201) {
-                if (right) {
-                    accepted++;
-                } else {
-                    corrected++;
-                }
-            } else {
+            if (response.statusCode() != 201) {
                 failed++; // e.g. 503 while Kafka is unavailable: the item stays in the queue
+                break;
+            }
+            next++;
+            if (right) {
+                accepted++;
+            } else {
+                corrected++;
             }
         }
         return new Round(accepted, corrected, failed);
@@ -109,9 +119,8 @@ public final class AutoAnnotator {
                 .build();
     }
 
-    private JsonNode send(HttpRequest request, int expected)
-            throws IOException, InterruptedException {
-        HttpResponse<String> response = http.send(request, bodyHandler());
+    private JsonNode expect(HttpResponse<String> response, int expected) throws IOException {
+        HttpRequest request = response.request();
         if (response.statusCode() != expected) {
             throw new IOException(
                     request.method()
