@@ -179,6 +179,18 @@ final class ReviewQueue {
 
     /** A store of all local partitions ({@link InvalidStateStoreException} while loading). */
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+        KafkaStreams.State state = streams.state();
+        if (state == KafkaStreams.State.ERROR
+                || state == KafkaStreams.State.PENDING_ERROR
+                || state == KafkaStreams.State.NOT_RUNNING
+                || state == KafkaStreams.State.PENDING_SHUTDOWN) {
+            // e.g. a topic it reads is missing: say so instead of an internal error
+            throw new ApiException(
+                    503,
+                    "the review queue has stopped (Kafka Streams state "
+                            + state
+                            + "); the labeler's log says why");
+        }
         return streams.store(
                 StoreQueryParameters.fromNameAndType(
                         name, QueryableStoreTypes.<String, V>keyValueStore()));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spanloop.events.Answer;
 import io.spanloop.labeler.LabelerHarness.Response;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
 import io.spanloop.testkit.KafkaTestCluster;
@@ -17,7 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** With Kafka gone, a correction is answered 503 (not confirmed), never a false 201. */
+/**
+ * With Kafka gone, a correction is answered 503 (not confirmed), never a false 201; with a topic
+ * missing, the API says the review queue has stopped.
+ */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class LabelerKafkaDownIT {
 
@@ -31,6 +35,7 @@ class LabelerKafkaDownIT {
         try {
             cluster.createTopic(harness.names.answers(), 2);
             cluster.createTopic(harness.names.feedback(), 2);
+            cluster.createTopic(harness.names.modelVersions(), 1);
             produceAnswer(cluster, harness);
             Map<String, Object> config = harness.config(state);
             config.put(LabelerConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
@@ -60,6 +65,37 @@ class LabelerKafkaDownIT {
                 labeler.close();
             }
             cluster.close();
+        }
+    }
+
+    @Test
+    void shouldAnswer503NamingTheStoppedQueueWhenATopicItReadsIsMissing(
+            KafkaEnvironment env, @TempDir Path state) throws Exception {
+        // Given: a cluster without the model-versions topic the review queue also reads
+        LabelerHarness harness = new LabelerHarness(env);
+        try (KafkaTestCluster cluster = KafkaTestCluster.start(1)) {
+            cluster.createTopic(harness.names.answers(), 2);
+            cluster.createTopic(harness.names.feedback(), 2);
+            Map<String, Object> config = harness.config(state);
+            config.put(LabelerConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+
+            // When
+            try (Labeler labeler = Labeler.start(new LabelerConfig(config))) {
+                Response response =
+                        Await.until(
+                                () ->
+                                        harness.get(
+                                                labeler, "/api/queue", LabelerHarness.ALICE_TOKEN),
+                                r -> r.status() != 503 || !r.body().toString().contains("loading"),
+                                Duration.ofSeconds(60),
+                                "the review queue to leave its loading state");
+
+                // Then: not an internal error, but what happened and where to look
+                assertThat(response.status()).isEqualTo(503);
+                assertThat(response.body().get("error").asText())
+                        .contains("review queue has stopped")
+                        .contains("log");
+            }
         }
     }
 
