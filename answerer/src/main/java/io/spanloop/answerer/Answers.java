@@ -32,6 +32,7 @@ final class Answers {
                 .setAnsweredAt(answeredAt)
                 .setInferenceMicros(inferenceMicros)
                 .setBatchSize(batchSize)
+                .setAttributes(question.getAttributes())
                 .build();
     }
 

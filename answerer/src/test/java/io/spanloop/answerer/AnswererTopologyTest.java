@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.Serdes;
@@ -124,10 +125,17 @@ class AnswererTopologyTest {
     @Test
     void shouldAnswerAFullBatchAtOnceWithSpansIntoTheOriginalContext() {
         // Given
-        List<Question> batch = Questions.mixed("full", MAX_BATCH);
+        List<Question> batch =
+                Questions.mixed("full", MAX_BATCH).stream()
+                        .map(
+                                q ->
+                                        Question.newBuilder(q)
+                                                .setAttributes(Map.of("source", q.getId()))
+                                                .build())
+                        .toList();
         // When
         batch.forEach(q -> questions.pipeInput(q.getId(), q));
-        // Then: answered without waiting, one model call
+        // Then: answered without waiting, one model call, the attributes copied
         List<TestRecord<String, Answer>> out = answers.readRecordsToList();
         assertThat(out).hasSize(MAX_BATCH);
         for (int i = 0; i < MAX_BATCH; i++) {
@@ -138,6 +146,7 @@ class AnswererTopologyTest {
             assertThat(answer.getModelName()).isEqualTo(TinyModel.NAME);
             assertThat(answer.getModelVersion()).isEqualTo(1L);
             assertThat(answer.getBatchSize()).isEqualTo(MAX_BATCH);
+            assertThat(answer.getAttributes()).isEqualTo(batch.get(i).getAttributes());
             assertThat(answer.getCandidates()).isNotEmpty();
             for (ScoredSpan span : answer.getCandidates()) {
                 assertThat(answer.getContext().substring(span.getStart(), span.getEnd()))

@@ -2,6 +2,7 @@ package io.spanloop.demo;
 
 import io.spanloop.answerer.AnswererConfig;
 import io.spanloop.config.ConfigSources;
+import io.spanloop.demo.clients.DemoClients;
 import io.spanloop.demo.domain.DemoSeed;
 import io.spanloop.labeler.LabelerConfig;
 import io.spanloop.local.ServiceSpec;
@@ -189,6 +190,7 @@ public final class DemoProfile {
         settings.put(RetrainerConfig.SEED_SQUAD_USE, "train");
         // the gate holds every candidate to the known facts (and to version 1 on them)
         settings.put(RetrainerConfig.EVAL_SQUAD_FILES, DemoSeed.writeKnownFacts(stack.dataDir()));
+        settings.put(RetrainerConfig.EVAL_SLICE_ATTRIBUTES, DemoClients.FACT_ATTRIBUTE);
         settings.keySet()
                 .removeIf(
                         key ->

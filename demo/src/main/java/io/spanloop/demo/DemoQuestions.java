@@ -56,7 +56,7 @@ public final class DemoQuestions {
                             + (question.fact().knownToBase()
                                     ? " (a fact the base model knows)"
                                     : " (a fact the base model never saw)"));
-            asked.put(example.id(), DemoClients.question(example));
+            asked.put(example.id(), DemoClients.question(question));
         }
         DemoClients clients = new DemoClients(stack);
         Topic<String, Question> questions = clients.topics().questions();

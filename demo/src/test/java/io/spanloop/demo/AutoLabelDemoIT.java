@@ -3,6 +3,7 @@ package io.spanloop.demo;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spanloop.demo.clients.DemoClients;
+import io.spanloop.demo.domain.FactType;
 import io.spanloop.demo.learning.LearningDriver;
 import io.spanloop.demo.learning.LearningTarget;
 import io.spanloop.events.ModelStatus;
@@ -73,6 +74,21 @@ class AutoLabelDemoIT {
                                 .orElseThrow();
                 assertThat(known.getGated()).isTrue();
                 assertThat(known.getMetrics().getEvalSize()).isEqualTo(200);
+                // each question's fact attribute reached the retrainer through answer and
+                // correction: the held-out labels are sliced by it, every one in some slice
+                List<SliceMetrics> byFact =
+                        event.getSlices().stream()
+                                .filter(slice -> slice.getSlice().startsWith("labels[fact="))
+                                .toList();
+                assertThat(byFact)
+                        .extracting(SliceMetrics::getSlice)
+                        .isNotEmpty()
+                        .isSubsetOf(
+                                FactType.unseen().stream()
+                                        .map(f -> "labels[fact=" + f.attribute() + "]")
+                                        .toList());
+                assertThat(byFact.stream().mapToInt(s -> s.getMetrics().getEvalSize()).sum())
+                        .isEqualTo(event.getMetrics().getEvalSize());
                 if (event.getStatus() == ModelStatus.PUBLISHED) {
                     double em = known.getMetrics().getCandidateExactMatch();
                     assertThat(em).isGreaterThanOrEqualTo(known.getReferenceExactMatch() - 1.0);

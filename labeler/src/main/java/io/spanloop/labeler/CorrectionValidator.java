@@ -68,6 +68,7 @@ final class CorrectionValidator {
                 .setModelVersion(answer.getModelVersion())
                 .setAnnotator(annotator)
                 .setCorrectedAt(now)
+                .setAttributes(answer.getAttributes())
                 .build();
     }
 

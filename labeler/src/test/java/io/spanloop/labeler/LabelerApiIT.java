@@ -162,7 +162,9 @@ class LabelerApiIT {
         int paris = EMOJI_CONTEXT.indexOf("Paris");
         harness.produceAnswers(
                 List.of(
-                        LabelerHarness.answer("e1", EMOJI_CONTEXT, 0, 5, 0.3, 1),
+                        Answer.newBuilder(LabelerHarness.answer("e1", EMOJI_CONTEXT, 0, 5, 0.3, 1))
+                                .setAttributes(Map.of("topic", "royalty"))
+                                .build(),
                         LabelerHarness.answer("e2", EMOJI_CONTEXT, paris, paris + 5, 0.6, 1),
                         LabelerHarness.answer("e3", EMOJI_CONTEXT, 0, 5, 0.4, 1),
                         LabelerHarness.answer("e4", EMOJI_CONTEXT, 0, 5, 0.45, 1)));
@@ -206,10 +208,12 @@ class LabelerApiIT {
             assertThat(e1.getPredicted().getText()).isEqualTo("Party");
             assertThat(e1.getModelVersion()).isEqualTo(1L);
             assertThat(e1.getContext()).isEqualTo(EMOJI_CONTEXT);
+            assertThat(e1.getAttributes()).isEqualTo(Map.of("topic", "royalty"));
             Correction e2 = value(feedback, "e2");
             assertThat(e2.getVerdict()).isEqualTo(Verdict.ACCEPTED);
             assertThat(e2.getSpan().getText()).isEqualTo("Paris");
             assertThat(e2.getAnnotator()).isEqualTo("bob");
+            assertThat(e2.getAttributes()).isEmpty();
             assertThat(value(feedback, "e3").getSpan()).isNull();
             // And: reviewed items leave the queue; the item shows its review
             JsonNode page =

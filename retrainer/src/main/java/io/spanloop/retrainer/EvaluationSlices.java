@@ -11,17 +11,20 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The slices the gate scores besides the held-out labels as a whole: each eval file ({@code
- * file:<name>}, a fixed set of what the model must keep knowing), and the held-out labels by the
+ * file:<name>}, a fixed set of what the model must keep knowing), the held-out labels by the
  * training that first covered them ({@code labels@v3}: labels version 3's training saw arrive,
- * frozen since; {@code labels@new}: labels no training covered yet).
+ * frozen since; {@code labels@new}: labels no training covered yet), and the held-out labels by the
+ * value of a question attribute ({@code labels[topic=billing]}).
  */
 final class EvaluationSlices {
 
-    /** A held-out label and where it sits in the feedback topic. */
-    record HeldOut(TrainingExample example, int partition, long offset) {}
+    /** A held-out label, its question's attributes and where it sits in the feedback topic. */
+    record HeldOut(
+            TrainingExample example, Map<String, String> attributes, int partition, long offset) {}
 
     private EvaluationSlices() {}
 
@@ -47,14 +50,33 @@ final class EvaluationSlices {
         List<EvalSlice> slices = new ArrayList<>();
         groups.entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(EvaluationSlices::byVersionName))
-                .forEach(
-                        group -> {
-                            Map<String, List<String>> golds = new HashMap<>();
-                            group.getValue().forEach(e -> golds.put(e.id(), Examples.golds(e)));
-                            slices.add(
-                                    new EvalSlice(group.getKey(), group.getValue(), golds, false));
-                        });
+                .forEach(group -> slices.add(labelSlice(group.getKey(), group.getValue())));
         return slices;
+    }
+
+    /**
+     * The held-out labels split by the value of the question attribute {@code key}, one slice per
+     * value in value order; labels whose question lacks the attribute are in none.
+     */
+    static List<EvalSlice> byAttribute(List<HeldOut> heldOut, String key) {
+        Map<String, List<TrainingExample>> groups = new TreeMap<>();
+        for (HeldOut label : heldOut) {
+            String value = label.attributes().get(key);
+            if (value != null) {
+                groups.computeIfAbsent(value, v -> new ArrayList<>()).add(label.example());
+            }
+        }
+        List<EvalSlice> slices = new ArrayList<>();
+        groups.forEach(
+                (value, examples) ->
+                        slices.add(labelSlice("labels[" + key + "=" + value + "]", examples)));
+        return slices;
+    }
+
+    private static EvalSlice labelSlice(String name, List<TrainingExample> examples) {
+        Map<String, List<String>> golds = new HashMap<>();
+        examples.forEach(e -> golds.put(e.id(), Examples.golds(e)));
+        return new EvalSlice(name, examples, golds, false);
     }
 
     private static String introducedBy(HeldOut label, List<ModelVersion> ordered) {

@@ -55,6 +55,7 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String EVAL_SLICE_TOLERANCE = "eval.slice.tolerance";
     public static final String EVAL_SLICE_MIN_SIZE = "eval.slice.min.size";
     public static final String EVAL_SLICE_LABELS_BY_VERSION = "eval.slice.labels.by.version";
+    public static final String EVAL_SLICE_ATTRIBUTES = "eval.slice.attributes";
     public static final String EVAL_REFERENCE_VERSION = "eval.reference.version";
     public static final String SEED_SQUAD_FILE = "seed.squad.file";
     public static final String SEED_SQUAD_USE = "seed.squad.use";
@@ -260,6 +261,14 @@ public final class RetrainerConfig extends AbstractConfig {
                                     + " them (labels@v3, labels@new): earlier versions' labels"
                                     + " stay a frozen regression sample.")
                     .define(
+                            EVAL_SLICE_ATTRIBUTES,
+                            Type.LIST,
+                            "",
+                            Importance.LOW,
+                            "Question attribute keys to also slice the held-out labels by: one"
+                                    + " slice per value, e.g. labels[topic=billing] (labels"
+                                    + " without the key are in no such slice).")
+                    .define(
                             EVAL_REFERENCE_VERSION,
                             Type.LONG,
                             1L,
@@ -409,6 +418,15 @@ public final class RetrainerConfig extends AbstractConfig {
 
     public boolean sliceLabelsByVersion() {
         return getBoolean(EVAL_SLICE_LABELS_BY_VERSION);
+    }
+
+    /** The question attribute keys the held-out labels are sliced by. */
+    public List<String> sliceAttributes() {
+        return getList(EVAL_SLICE_ATTRIBUTES).stream()
+                .map(String::trim)
+                .filter(key -> !key.isEmpty())
+                .distinct()
+                .toList();
     }
 
     /** The version eval files are held against; empty for none. */

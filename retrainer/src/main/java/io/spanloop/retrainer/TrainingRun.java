@@ -88,7 +88,11 @@ final class TrainingRun {
             if (split.isHeldOut(example.id())) {
                 eval.add(example);
                 heldOut.add(
-                        new EvaluationSlices.HeldOut(example, label.partition(), label.offset()));
+                        new EvaluationSlices.HeldOut(
+                                example,
+                                label.correction().getAttributes(),
+                                label.partition(),
+                                label.offset()));
                 golds.put(example.id(), Examples.golds(example));
             } else if (newIds.contains(example.id())) {
                 fresh.add(example);
@@ -130,6 +134,9 @@ final class TrainingRun {
         List<EvalSlice> slices = new ArrayList<>(evalFiles);
         if (config.sliceLabelsByVersion()) {
             slices.addAll(EvaluationSlices.byVersion(heldOut, history));
+        }
+        for (String key : config.sliceAttributes()) {
+            slices.addAll(EvaluationSlices.byAttribute(heldOut, key));
         }
         try (DjlQaModel incumbent = DjlQaModel.load(serving, QaModelOptions.DEFAULTS);
                 TrainedModel candidate =

@@ -1,6 +1,7 @@
 package io.spanloop.retrainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.PartitionOffset;
@@ -52,9 +53,7 @@ class EvaluationGateTest {
         assertThat(verdict.overall().getEvalSize()).isEqualTo(20);
         assertThat(verdict.slices())
                 .extracting(SliceMetrics::getSlice, SliceMetrics::getGated)
-                .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("file:known", true),
-                        org.assertj.core.groups.Tuple.tuple("labels@v3", false));
+                .containsExactly(tuple("file:known", true), tuple("labels@v3", false));
         assertThat(verdict.slices().get(0).getReferenceExactMatch()).isEqualTo(93.4);
     }
 
@@ -133,14 +132,70 @@ class EvaluationGateTest {
         assertThat(slices)
                 .extracting(EvalSlice::name, EvalSlice::size)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("labels@v2", 1),
-                        org.assertj.core.groups.Tuple.tuple("labels@v3", 2),
-                        org.assertj.core.groups.Tuple.tuple("labels@new", 1));
+                        tuple("labels@v2", 1), tuple("labels@v3", 2), tuple("labels@new", 1));
+    }
+
+    @Test
+    void shouldSliceHeldOutLabelsByAQuestionAttribute() {
+        List<EvaluationSlices.HeldOut> heldOut =
+                List.of(
+                        heldOut("a", Map.of("topic", "billing", "source", "web")),
+                        heldOut("b", Map.of("topic", "shipping")),
+                        heldOut("c", Map.of("topic", "billing")),
+                        heldOut("d", Map.of("source", "web")));
+
+        List<EvalSlice> slices = EvaluationSlices.byAttribute(heldOut, "topic");
+
+        assertThat(slices)
+                .extracting(EvalSlice::name, EvalSlice::size, EvalSlice::regression)
+                .containsExactly(
+                        tuple("labels[topic=billing]", 2, false),
+                        tuple("labels[topic=shipping]", 1, false));
+        assertThat(slices.get(0).golds()).containsOnlyKeys("a", "c");
+        assertThat(EvaluationSlices.byAttribute(heldOut, "missing")).isEmpty();
+    }
+
+    @Test
+    void shouldRejectACandidateThatForgetsOneAttributeSliceWhileTheWholeImproves() {
+        List<EvaluationSlices.HeldOut> heldOut = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            heldOut.add(heldOut("billing-" + i, Map.of("topic", "billing")));
+            heldOut.add(heldOut("shipping-" + i, Map.of("topic", "shipping")));
+        }
+        List<EvalSlice> slices = EvaluationSlices.byAttribute(heldOut, "topic");
+
+        EvaluationGate.Verdict verdict =
+                gate.judge(
+                        labels,
+                        slices,
+                        scores(
+                                Map.of(
+                                        "labels", 85.0,
+                                        "labels[topic=billing]", 98.0,
+                                        "labels[topic=shipping]", 72.0)),
+                        scores(
+                                Map.of(
+                                        "labels", 80.0,
+                                        "labels[topic=billing]", 80.0,
+                                        "labels[topic=shipping]", 80.0)),
+                        Map.of(),
+                        1);
+
+        assertThat(verdict.passed()).isFalse();
+        assertThat(verdict.rejection())
+                .isEqualTo(
+                        "slice labels[topic=shipping] (60 examples): candidate EM 72.0 is more"
+                                + " than 1.0 below the incumbent's 80.0");
     }
 
     private static EvaluationSlices.HeldOut heldOut(String id, int partition, long offset) {
         return new EvaluationSlices.HeldOut(
-                TrainingExample.answered(id, "q?", "a b", 0, 1), partition, offset);
+                TrainingExample.answered(id, "q?", "a b", 0, 1), Map.of(), partition, offset);
+    }
+
+    private static EvaluationSlices.HeldOut heldOut(String id, Map<String, String> attributes) {
+        return new EvaluationSlices.HeldOut(
+                TrainingExample.answered(id, "q?", "a b", 0, 1), attributes, 0, 0);
     }
 
     private static ModelVersion event(long version, long partition0, long partition1) {

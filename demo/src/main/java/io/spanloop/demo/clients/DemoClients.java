@@ -1,5 +1,6 @@
 package io.spanloop.demo.clients;
 
+import io.spanloop.demo.domain.DemoQuestion;
 import io.spanloop.events.Question;
 import io.spanloop.local.StackSettings;
 import io.spanloop.qa.TrainingExample;
@@ -20,6 +21,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /** Plain Kafka clients for the demo, as any user's would be: Avro values, string keys. */
 public final class DemoClients {
 
+    /** The question attribute that names the fact a demo question asks about. */
+    public static final String FACT_ATTRIBUTE = "fact";
+
     private final StackSettings stack;
     private final Topics topics;
 
@@ -33,13 +37,18 @@ public final class DemoClients {
         return topics;
     }
 
-    /** The question event of a generated example, submitted now. */
-    public static Question question(TrainingExample example) {
+    /**
+     * The question event of a generated question, submitted now, with the fact it asks about as its
+     * {@code fact} attribute (the demo's retrainer slices its evaluation by it).
+     */
+    public static Question question(DemoQuestion question) {
+        TrainingExample example = question.example();
         return Question.newBuilder()
                 .setId(example.id())
                 .setQuestion(example.question())
                 .setContext(example.context())
                 .setSubmittedAt(Instant.now())
+                .setAttributes(Map.of(FACT_ATTRIBUTE, question.fact().attribute()))
                 .build();
     }
 

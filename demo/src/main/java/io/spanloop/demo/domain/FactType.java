@@ -1,6 +1,7 @@
 package io.spanloop.demo.domain;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 /**
@@ -107,6 +108,11 @@ public enum FactType {
         this.statements = statements;
         this.questions = questions;
         this.paraphrases = paraphrases;
+    }
+
+    /** The fact's name as a question attribute value, e.g. {@code flag_colors}. */
+    public String attribute() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** Whether the bundled base model was pre-trained on this fact. */

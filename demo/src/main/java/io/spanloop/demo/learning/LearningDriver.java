@@ -332,7 +332,6 @@ public final class LearningDriver {
 
     private static ProducerRecord<String, Question> record(
             Topic<String, Question> topic, DemoQuestion question) {
-        return new ProducerRecord<>(
-                topic.name(), question.id(), DemoClients.question(question.example()));
+        return new ProducerRecord<>(topic.name(), question.id(), DemoClients.question(question));
     }
 }
