@@ -6,15 +6,23 @@ import io.spanloop.events.Correction;
 import io.spanloop.events.ScoredSpan;
 import io.spanloop.events.Span;
 import io.spanloop.events.Verdict;
+import io.spanloop.qa.SpanBoundaries;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * Turns a correction request into a {@code Correction} event, or refuses it with a message a person
- * understands: offsets must lie inside the context, the text must be exactly the context's
- * substring, and the verdict must fit the span.
+ * understands: only the known fields, offsets inside the context and on character boundaries
+ * ({@link SpanBoundaries}), the text exactly the context's substring, and the verdict fitting the
+ * span.
  */
 final class CorrectionValidator {
+
+    /** The fields of a correction request, in the order the API documents them. */
+    static final List<String> FIELDS = List.of("questionId", "verdict", "start", "end", "text");
 
     private CorrectionValidator() {}
 
@@ -28,6 +36,7 @@ final class CorrectionValidator {
     }
 
     static Correction validate(JsonNode request, Answer answer, String annotator, Instant now) {
+        refuseUnknownFields(request);
         Verdict verdict = verdict(request);
         Span span = span(request, answer.getContext());
         ScoredSpan predicted = answer.getBest();
@@ -72,6 +81,36 @@ final class CorrectionValidator {
                 .build();
     }
 
+    /**
+     * A field the API does not know would be dropped silently (e.g. a span nested as in the Avro
+     * schema), so it is refused instead.
+     */
+    private static void refuseUnknownFields(JsonNode request) {
+        List<String> unknown = new ArrayList<>();
+        request.fieldNames()
+                .forEachRemaining(
+                        name -> {
+                            if (!FIELDS.contains(name)) {
+                                unknown.add(name);
+                            }
+                        });
+        if (!unknown.isEmpty()) {
+            throw new ApiException(
+                    400,
+                    "unknown field"
+                            + (unknown.size() == 1 ? " " : "s ")
+                            + unknown.stream()
+                                    .map(name -> "'" + name + "'")
+                                    .collect(Collectors.joining(", "))
+                            + ": a correction has only "
+                            + String.join(", ", FIELDS)
+                            + (unknown.contains("span")
+                                    ? " (the span's start, end and text at the top level, not"
+                                            + " nested under 'span')"
+                                    : ""));
+        }
+    }
+
     private static Verdict verdict(JsonNode request) {
         JsonNode node = request.get("verdict");
         if (node == null || !node.isTextual()) {
@@ -105,16 +144,11 @@ final class CorrectionValidator {
         }
         long s = start.asLong();
         long e = end.asLong();
-        if (s < 0 || e > context.length() || s >= e) {
-            throw new ApiException(
-                    422,
-                    "the span ["
-                            + s
-                            + ", "
-                            + e
-                            + ") is not inside the context: need 0 <= start < end <= "
-                            + context.length());
-        }
+        SpanBoundaries.problem(context, s, e)
+                .ifPresent(
+                        problem -> {
+                            throw new ApiException(422, problem);
+                        });
         String actual = context.substring((int) s, (int) e);
         if (!actual.equals(text.asText())) {
             throw new ApiException(

@@ -251,9 +251,42 @@ class LabelerApiIT {
             throws Exception {
         LabelerHarness harness = new LabelerHarness(env);
         String context = "The capital of France is Paris.";
-        harness.produceAnswers(List.of(LabelerHarness.answer("v1", context, 25, 30, 0.5, 1)));
+        String party = "Cafe\u0301 party: it's a 🎉 in Paris"; // the emoji is [20, 22)
+        harness.produceAnswers(
+                List.of(
+                        LabelerHarness.answer("v1", context, 25, 30, 0.5, 1),
+                        LabelerHarness.answer("v2", party, 26, 31, 0.5, 1)));
         try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
-            harness.awaitQueue(labeler, p -> p.get("total").asInt() == 1, Duration.ofSeconds(60));
+            harness.awaitQueue(labeler, p -> p.get("total").asInt() == 2, Duration.ofSeconds(60));
+            // a span inside the emoji's surrogate pair: UTF-8 could not even carry its text
+            assertRefused(
+                    harness,
+                    labeler,
+                    "{\"questionId\":\"v2\",\"verdict\":\"CORRECTED\",\"start\":21,\"end\":23,"
+                            + "\"text\":\"\\udf89 \"}",
+                    422,
+                    "start 21 falls inside the character U+1F389");
+            assertRefused(
+                    harness,
+                    labeler,
+                    correction("v2", "CORRECTED", 0, 4, "Cafe"),
+                    422,
+                    "end 4 separates a combining mark (U+0301)");
+            // the span nested as in the Avro schema would be dropped: refused, with the fields
+            assertRefused(
+                    harness,
+                    labeler,
+                    "{\"questionId\":\"v1\",\"verdict\":\"NO_ANSWER\","
+                            + "\"span\":{\"start\":25,\"end\":30,\"text\":\"Paris\"}}",
+                    400,
+                    "unknown field 'span': a correction has only questionId, verdict, start, end,"
+                            + " text (the span's start, end and text at the top level");
+            assertRefused(
+                    harness,
+                    labeler,
+                    "{\"questionId\":\"v1\",\"verdict\":\"ACCEPTED\",\"note\":1,\"by\":2}",
+                    400,
+                    "unknown fields 'note', 'by'");
             assertRefused(harness, labeler, "{not json", 400, "not valid JSON");
             assertRefused(harness, labeler, "[1,2]", 400, "JSON object");
             assertRefused(harness, labeler, "{\"verdict\":\"ACCEPTED\"}", 400, "questionId");

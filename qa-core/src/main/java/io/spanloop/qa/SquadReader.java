@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Reads SQuAD v1.1 and v2.0 JSON ({@code data → paragraphs → context, qas → id, question, answers
@@ -129,6 +130,9 @@ public final class SquadReader {
                 texts.add(text);
                 if (example == null) {
                     Integer start = start(id, answer.get("answer_start"), text, context, offsets);
+                    if (start != null && !onBoundaries(id, context, start, text)) {
+                        start = null;
+                    }
                     if (start != null) {
                         example =
                                 TrainingExample.answered(
@@ -147,6 +151,15 @@ public final class SquadReader {
             }
             examples.add(example);
             golds.put(id, List.copyOf(texts));
+        }
+
+        /** False (with a problem) when the answer splits a character of the context. */
+        private boolean onBoundaries(String id, String context, int start, String text) {
+            Optional<String> problem =
+                    SpanBoundaries.problem(context, start, start + text.length());
+            problem.ifPresent(
+                    p -> problems.add("question " + id + ": answer '" + text + "': " + p));
+            return problem.isEmpty();
         }
 
         /** The answer's String index in the context, or null (with a problem) when none fits. */

@@ -118,6 +118,26 @@ class SquadReaderTest {
     }
 
     @Test
+    void shouldSkipAnAnswerThatSplitsACharacterAndSayWhy() {
+        // Given: an answer text of a lone surrogate, the first half of the emoji (JSON escapes)
+        String json =
+                squad(
+                        "Party \ud83c\udf89 in Paris",
+                        """
+                        {"id": "q1", "question": "What?",
+                         "answers": [{"text": "\\ud83c", "answer_start": 6}]},
+                        {"id": "q2", "question": "Where?",
+                         "answers": [{"text": "Paris", "answer_start": 11}]}
+                        """);
+        // When
+        SquadDataset dataset = read(json);
+        // Then
+        assertThat(dataset.examples()).extracting(TrainingExample::id).containsExactly("q2");
+        assertThat(dataset.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("question q1").contains("U+1F389"));
+    }
+
+    @Test
     void shouldReadAFileWithSeveralArticles(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("dev.json");
         Files.writeString(

@@ -9,12 +9,17 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A consistent snapshot of the labels: the feedback topic read from its start up to the end offsets
@@ -24,11 +29,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  */
 final class LabelSnapshot implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(LabelSnapshot.class);
+
     /** A correction with its position in the feedback topic. */
     record Label(Correction correction, int partition, long offset) {}
 
-    /** The labels and the offsets they cover. */
-    record Labels(Map<String, Label> latest, Map<Integer, Long> endOffsets) {
+    /** A record of the feedback topic that is no label, and why. */
+    record Skipped(int partition, long offset, String reason) {}
+
+    /** The labels, the offsets they cover, and the records skipped on the way. */
+    record Labels(Map<String, Label> latest, Map<Integer, Long> endOffsets, List<Skipped> skipped) {
 
         /** Labels written after {@code covered} (what a previous version was trained on). */
         List<Label> newerThan(Map<Integer, Long> covered) {
@@ -86,15 +96,33 @@ final class LabelSnapshot implements AutoCloseable {
         return count;
     }
 
-    /** Reads every label up to the current end offsets. */
+    /**
+     * Reads every label up to the current end offsets. A record that is no correction (bytes that
+     * do not deserialise) or no valid label ({@link Examples#problem}) is skipped, logged with its
+     * position and counted, never fatal: one bad writer must not stop the training of everyone's
+     * labels.
+     */
     Labels read() {
         try (KafkaConsumer<String, Correction> consumer = consumer()) {
             Map<TopicPartition, Long> end =
                     TopicScan.fromStart(consumer, topic, Duration.ofSeconds(30));
             Map<String, Label> latest = new LinkedHashMap<>();
+            List<Skipped> skipped = new ArrayList<>();
             while (!TopicScan.reached(consumer, end)) {
-                for (ConsumerRecord<String, Correction> record :
-                        consumer.poll(Duration.ofMillis(500))) {
+                ConsumerRecords<String, Correction> records;
+                try {
+                    records = consumer.poll(Duration.ofMillis(500));
+                } catch (RecordDeserializationException e) {
+                    TopicPartition at = e.topicPartition();
+                    skip(
+                            skipped,
+                            at.partition(),
+                            e.offset(),
+                            "not a Correction: " + e.getMessage());
+                    consumer.seek(at, e.offset() + 1);
+                    continue;
+                }
+                for (ConsumerRecord<String, Correction> record : records) {
                     TopicPartition partition =
                             new TopicPartition(record.topic(), record.partition());
                     if (record.offset() >= end.get(partition) || record.key() == null) {
@@ -102,6 +130,11 @@ final class LabelSnapshot implements AutoCloseable {
                     }
                     if (record.value() == null) {
                         latest.remove(record.key());
+                        continue;
+                    }
+                    Optional<String> problem = Examples.problem(record.value());
+                    if (problem.isPresent()) {
+                        skip(skipped, record.partition(), record.offset(), problem.get());
                     } else {
                         latest.put(
                                 record.key(),
@@ -111,8 +144,13 @@ final class LabelSnapshot implements AutoCloseable {
             }
             Map<Integer, Long> offsets = new HashMap<>();
             end.forEach((tp, offset) -> offsets.put(tp.partition(), offset));
-            return new Labels(latest, offsets);
+            return new Labels(latest, offsets, List.copyOf(skipped));
         }
+    }
+
+    private void skip(List<Skipped> skipped, int partition, long offset, String reason) {
+        LOG.warn("Skipped {}-{}@{}: {}", topic, partition, offset, reason);
+        skipped.add(new Skipped(partition, offset, reason));
     }
 
     @Override

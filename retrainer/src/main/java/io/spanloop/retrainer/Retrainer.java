@@ -276,6 +276,12 @@ public final class Retrainer implements AutoCloseable {
     /** One training on a fresh snapshot; publishes its event. */
     void trainOnce() {
         LabelSnapshot.Labels labels = snapshot.read();
+        if (!labels.skipped().isEmpty()) {
+            LOG.warn(
+                    "{} records of the feedback topic are no valid labels and were skipped (each"
+                            + " logged above with its position)",
+                    labels.skipped().size());
+        }
         ModelVersion event = training.run(labels, covered(), serving(), nextVersion(), events());
         publish(event);
         lastTraining = Instant.now();
