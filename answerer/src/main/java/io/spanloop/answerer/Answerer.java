@@ -62,7 +62,13 @@ public final class Answerer implements AutoCloseable {
      * newest PUBLISHED version) and then follows it.
      */
     public static Answerer start(AnswererConfig config, Topics topics, ModelSlot models) {
-        ModelReloader reloader = new ModelReloader(models, config.modelOptions());
+        ModelReloader reloader =
+                new ModelReloader(
+                        models,
+                        config.modelOptions(),
+                        new StoreGuard(
+                                config.modelStore(),
+                                config.getLong(AnswererConfig.MODEL_MAX_BYTES)));
         ModelVersionFollower follower = null;
         if (config.getBoolean(AnswererConfig.MODEL_FOLLOW_VERSIONS)) {
             follower =

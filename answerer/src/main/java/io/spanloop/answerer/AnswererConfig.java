@@ -40,6 +40,8 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String MODEL_DIR = "model.dir";
     public static final String MODEL_DEVICE = "model.device";
     public static final String MODEL_FOLLOW_VERSIONS = "model.follow.versions";
+    public static final String MODEL_STORE = "model.store";
+    public static final String MODEL_MAX_BYTES = "model.max.bytes";
     public static final String MODEL_TOP_K = "model.top.k";
     public static final String MODEL_MAX_WINDOWS_PER_FORWARD = "model.max.windows.per.forward";
     public static final String ENGINE_INTRA_OP_THREADS = "engine.intra.op.threads";
@@ -104,6 +106,24 @@ public final class AnswererConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             "Follow the model versions topic: serve the newest PUBLISHED version"
                                     + " of this model on start and hot-reload each newer one.")
+                    .define(
+                            MODEL_STORE,
+                            Type.STRING,
+                            "",
+                            Importance.MEDIUM,
+                            "The model store the versions of model-version events must lie in"
+                                    + " (<store>/<model-name>/<version>, links resolved): a"
+                                    + " TorchScript file is code, so nothing is loaded from"
+                                    + " elsewhere. Empty: the directory two levels above"
+                                    + " model.dir.")
+                    .define(
+                            MODEL_MAX_BYTES,
+                            Type.LONG,
+                            2L << 30,
+                            Range.atLeast(1),
+                            Importance.LOW,
+                            "A published version whose model.pt is larger (in bytes) is refused;"
+                                    + " 2 GiB holds a BERT-large in fp32.")
                     .define(
                             MODEL_DEVICE,
                             Type.STRING,
@@ -184,6 +204,17 @@ public final class AnswererConfig extends AbstractConfig {
 
     public Path modelDir() {
         return Path.of(getString(MODEL_DIR));
+    }
+
+    /** The model store: {@code model.store}, or the directory two levels above the model's. */
+    public Path modelStore() {
+        String store = getString(MODEL_STORE);
+        if (!store.isBlank()) {
+            return Path.of(store);
+        }
+        Path dir = modelDir().toAbsolutePath().normalize();
+        Path parent = dir.getParent() == null ? null : dir.getParent().getParent();
+        return parent == null ? dir : parent;
     }
 
     /** The state directory ({@code <java.io.tmpdir>/spanloop-answerer} when unset). */

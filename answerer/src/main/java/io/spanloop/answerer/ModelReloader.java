@@ -5,9 +5,9 @@ import io.spanloop.events.ModelVersion;
 import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.QaModelOptions;
+import io.spanloop.schemas.TopicScan;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
@@ -21,8 +21,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Decides whether a model-version event should be served and, if so, loads, verifies and warms the
- * version and swaps it into the {@link ModelSlot} — all off the stream threads. A missing, corrupt
- * or unloadable version is refused with a log line and counted; the running model stays.
+ * version and swaps it into the {@link ModelSlot} — all off the stream threads. A version outside
+ * the model store ({@link StoreGuard}), missing, corrupt or unloadable is refused with a log line
+ * and counted, as are events for other models and records that are no event; the running model
+ * stays.
  */
 public final class ModelReloader implements ModelReloaderMBean {
 
@@ -32,11 +34,15 @@ public final class ModelReloader implements ModelReloaderMBean {
     private final QaModelOptions options;
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong loaded = new AtomicLong();
+    private final AtomicLong ignored = new AtomicLong();
+    private final AtomicLong unreadable = new AtomicLong();
     private final AtomicReference<String> lastRefusal = new AtomicReference<>("");
+    private final StoreGuard guard;
 
-    public ModelReloader(ModelSlot slot, QaModelOptions options) {
+    ModelReloader(ModelSlot slot, QaModelOptions options, StoreGuard guard) {
         this.slot = slot;
         this.options = options;
+        this.guard = guard;
     }
 
     /** The name of the model being served (events of other models are ignored). */
@@ -51,13 +57,21 @@ public final class ModelReloader implements ModelReloaderMBean {
      */
     public boolean onEvent(ModelVersion event) {
         String name = slot.current().name();
+        if (!event.getModelName().equals(name)) {
+            ignored.incrementAndGet();
+            LOG.info(
+                    "Ignored an event for model {} (v{}): this answerer serves {}",
+                    event.getModelName(),
+                    event.getVersion(),
+                    name);
+            return false;
+        }
         if (event.getStatus() != ModelStatus.PUBLISHED
-                || !event.getModelName().equals(name)
                 || event.getVersion() <= slot.current().version()) {
             return false;
         }
         try {
-            Path dir = Path.of(URI.create(event.getUri()));
+            Path dir = guard.directory(event, name);
             ModelDirectory directory = ModelDirectory.open(dir);
             if (directory.version() != event.getVersion()) {
                 throw new IllegalStateException(
@@ -92,6 +106,15 @@ public final class ModelReloader implements ModelReloaderMBean {
         }
     }
 
+    /** A record of the model-versions topic that is no event: skipped, counted, logged. */
+    void onUnreadable(TopicScan.Unreadable record) {
+        unreadable.incrementAndGet();
+        LOG.error(
+                "Skipped a record of the model versions topic at {}; still serving {}",
+                record,
+                slot.current());
+    }
+
     static String sha256(Path file) throws IOException {
         try (InputStream in =
                 new DigestInputStream(
@@ -116,6 +139,16 @@ public final class ModelReloader implements ModelReloaderMBean {
     @Override
     public long getRefusedVersions() {
         return refused.get();
+    }
+
+    @Override
+    public long getIgnoredEvents() {
+        return ignored.get();
+    }
+
+    @Override
+    public long getUnreadableEvents() {
+        return unreadable.get();
     }
 
     @Override

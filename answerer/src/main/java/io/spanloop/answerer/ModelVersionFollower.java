@@ -67,7 +67,7 @@ final class ModelVersionFollower implements AutoCloseable {
         List<ModelVersion> published = new ArrayList<>();
         while (!TopicScan.reached(consumer, end)) {
             for (ConsumerRecord<String, ModelVersion> record :
-                    consumer.poll(Duration.ofMillis(500))) {
+                    TopicScan.poll(consumer, Duration.ofMillis(500), reloader::onUnreadable)) {
                 ModelVersion event = record.value();
                 if (event != null
                         && event.getStatus() == ModelStatus.PUBLISHED
@@ -104,7 +104,7 @@ final class ModelVersionFollower implements AutoCloseable {
                     continue;
                 }
                 for (ConsumerRecord<String, ModelVersion> record :
-                        consumer.poll(Duration.ofSeconds(1))) {
+                        TopicScan.poll(consumer, Duration.ofSeconds(1), reloader::onUnreadable)) {
                     if (record.value() != null) {
                         reloader.onEvent(record.value());
                     }

@@ -13,6 +13,8 @@ import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
 import io.spanloop.testkit.Records;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,6 +115,116 @@ class AnswererHotReloadIT {
         try (Answerer restarted = harness.startAnswerer(stateDir.resolve("b"))) {
             assertThat(restarted.models().current().version()).isEqualTo(2L);
         }
+    }
+
+    @Test
+    void shouldRefusePoisonOnTheModelVersionsTopicAndKeepFollowingIt(
+            KafkaEnvironment env, @TempDir Path store, @TempDir Path elsewhere, @TempDir Path state)
+            throws Exception {
+        // Given: v1 served from the store
+        ModelDirectory v1 = TinyModel.copyTo(store, 1);
+        AnswererHarness harness = new AnswererHarness(env, v1, 1);
+        try (Answerer answerer = harness.startAnswerer(state)) {
+            ModelReloaderMBean reloads = answerer.reloads();
+
+            // When: bytes that are no event, and an event for another model
+            try (KafkaProducer<byte[], byte[]> bytes = harness.rawProducer()) {
+                bytes.send(
+                        new ProducerRecord<>(
+                                harness.names.modelVersions(),
+                                v1.modelName().getBytes(StandardCharsets.UTF_8),
+                                "not an event".getBytes(StandardCharsets.UTF_8)));
+            }
+            ModelDirectory foreign = TinyModel.copyTo(elsewhere.resolve("other"), 2);
+            publish(harness, withName(event(foreign, ModelStatus.PUBLISHED, "00"), "other-model"));
+            // Then: each skipped and counted
+            Await.until(() -> reloads.getUnreadableEvents() == 1, Duration.ofSeconds(60), "1");
+            Await.until(() -> reloads.getIgnoredEvents() == 1, Duration.ofSeconds(60), "ignored");
+
+            // When: PUBLISHED versions pointing outside the store, in four ways
+            ModelDirectory outside = TinyModel.copyTo(elsewhere, 2);
+            String sha = ModelReloader.sha256(outside.modelFile());
+            refused(
+                    harness,
+                    reloads,
+                    1,
+                    event(outside, 2, "file:/etc/", sha),
+                    "outside the model store");
+            // <store>/<name>/../../<the other directory>/... : textually under the store
+            Path dotDot = store.resolve(v1.modelName()).resolve("..").resolve("..");
+            String escaping =
+                    dotDot.resolve(store.getParent().relativize(outside.path())).toUri().toString();
+            refused(
+                    harness,
+                    reloads,
+                    2,
+                    event(outside, 3, escaping, sha),
+                    "outside the model store");
+            Path linked = store.resolve(v1.modelName()).resolve("4");
+            Files.createSymbolicLink(linked, outside.path());
+            refused(
+                    harness,
+                    reloads,
+                    3,
+                    event(outside, 4, linked.toUri().toString(), sha),
+                    "really");
+            refused(harness, reloads, 4, event(outside, 5, "https://example.org/m", sha), "file:");
+            // And: a version with a symlinked model.pt, and one with a 3 GB model.pt (sparse)
+            ModelDirectory v6 = TinyModel.copyTo(store, 6);
+            Files.delete(v6.modelFile());
+            Files.createSymbolicLink(v6.modelFile(), outside.modelFile());
+            refused(
+                    harness,
+                    reloads,
+                    5,
+                    event(v6, 6, v6.path().toUri().toString(), sha),
+                    "links outside");
+            ModelDirectory v7 = TinyModel.copyTo(store, 7);
+            try (RandomAccessFile file = new RandomAccessFile(v7.modelFile().toFile(), "rw")) {
+                file.setLength(3L << 30);
+            }
+            refused(
+                    harness,
+                    reloads,
+                    6,
+                    event(v7, 7, v7.path().toUri().toString(), sha),
+                    "3221225472 bytes");
+
+            // Then: v1 still serves, and a good version after all that is loaded
+            assertThat(reloads.getServedVersion()).isEqualTo(1L);
+            ModelDirectory v8 = TinyModel.copyTo(store, 8);
+            publish(
+                    harness,
+                    event(v8, ModelStatus.PUBLISHED, ModelReloader.sha256(v8.modelFile())));
+            Await.until(() -> reloads.getServedVersion() == 8L, Duration.ofSeconds(60), "v8");
+            assertThat(reloads.getRefusedVersions()).isEqualTo(6);
+        }
+    }
+
+    private static void refused(
+            AnswererHarness harness,
+            ModelReloaderMBean reloads,
+            long count,
+            ModelVersion event,
+            String reason) {
+        publish(harness, event);
+        Await.until(
+                () -> reloads.getRefusedVersions() >= count,
+                Duration.ofSeconds(60),
+                "refusal of v" + event.getVersion());
+        assertThat(reloads.getLastRefusal()).contains("v" + event.getVersion()).contains(reason);
+    }
+
+    private static ModelVersion event(ModelDirectory dir, long version, String uri, String sha) {
+        ModelVersion event = event(dir, ModelStatus.PUBLISHED, sha);
+        event.setVersion(version);
+        event.setUri(uri);
+        return event;
+    }
+
+    private static ModelVersion withName(ModelVersion event, String modelName) {
+        event.setModelName(modelName);
+        return event;
     }
 
     private static void awaitRefusals(Answerer answerer, long count) {

@@ -11,6 +11,7 @@ import io.javalin.http.staticfiles.Location;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -35,6 +36,7 @@ final class LabelerApi {
 
     private final Annotators annotators;
     private final Sessions sessions = new Sessions();
+    private final LoginThrottle throttle = new LoginThrottle();
     private final ReviewQueue queue;
     private final CorrectionWriter writer;
     private final ObjectMapper json = new ObjectMapper();
@@ -103,16 +105,22 @@ final class LabelerApi {
         if (WRITES.contains(ctx.method())) {
             requireSameOrigin(ctx);
         }
+        String authorization = ctx.header("Authorization");
+        boolean bearer = authorization != null && authorization.startsWith("Bearer ");
+        if (login || bearer) {
+            refuseIfThrottled(ctx);
+        }
         if (login) {
             return;
         }
-        String authorization = ctx.header("Authorization");
-        if (authorization != null && authorization.startsWith("Bearer ")) {
-            String annotator =
-                    annotators
-                            .byToken(authorization.substring("Bearer ".length()).trim())
-                            .orElseThrow(() -> new ApiException(401, "unknown bearer token"));
-            ctx.attribute(ANNOTATOR, annotator);
+        if (bearer) {
+            Optional<String> annotator =
+                    annotators.byToken(authorization.substring("Bearer ".length()).trim());
+            if (annotator.isEmpty()) {
+                throttle.recordFailure(ctx.ip(), clock.instant());
+                throw new ApiException(401, "unknown bearer token");
+            }
+            ctx.attribute(ANNOTATOR, annotator.get());
             return;
         }
         Sessions.Session session =
@@ -129,6 +137,18 @@ final class LabelerApi {
         }
         ctx.attribute(ANNOTATOR, session.annotator());
         ctx.attribute(SESSION, session);
+    }
+
+    /** Too many failed logins or bearer tokens from this client lately: 429, and when to retry. */
+    private void refuseIfThrottled(Context ctx) {
+        Optional<Duration> wait = throttle.blockedFor(ctx.ip(), clock.instant());
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            ctx.header("Retry-After", Long.toString(seconds));
+            throw new ApiException(
+                    429,
+                    "too many failed logins from this address: try again in " + seconds + " s");
+        }
     }
 
     /** A browser always names the page's origin on cross-site writes: it must be ours. */
@@ -170,11 +190,12 @@ final class LabelerApi {
         JsonNode body = body(ctx);
         String name = body.path("annotator").asText(null);
         String token = body.path("token").asText(null);
-        String annotator =
-                annotators
-                        .authenticate(name, token)
-                        .orElseThrow(
-                                () -> new ApiException(401, "unknown annotator or wrong token"));
+        Optional<String> authenticated = annotators.authenticate(name, token);
+        if (authenticated.isEmpty()) {
+            throttle.recordFailure(ctx.ip(), clock.instant());
+            throw new ApiException(401, "unknown annotator or wrong token");
+        }
+        String annotator = authenticated.get();
         Sessions.Session session = sessions.open(annotator, clock.instant());
         ctx.header(
                 "Set-Cookie",

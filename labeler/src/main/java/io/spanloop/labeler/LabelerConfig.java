@@ -4,6 +4,9 @@ import io.spanloop.config.ConfigSources;
 import io.spanloop.config.ServiceConfigs;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.TopicRole;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -13,6 +16,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
@@ -35,6 +39,7 @@ public final class LabelerConfig extends AbstractConfig {
     public static final String TOPIC_FEEDBACK = TopicRole.FEEDBACK.configKey();
     public static final String TOPIC_MODEL_VERSIONS = TopicRole.MODEL_VERSIONS.configKey();
     public static final String ANNOTATORS = "annotators";
+    public static final String ANNOTATORS_FILE = "annotators.file";
     public static final String QUEUE_ORDER = "queue.order";
     public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
 
@@ -88,7 +93,16 @@ public final class LabelerConfig extends AbstractConfig {
                             "",
                             Importance.HIGH,
                             "Who may review: comma-separated name:token pairs. Empty: nobody"
-                                    + " can write.")
+                                    + " can write. Sessions last 12 hours and end with a restart,"
+                                    + " so a new list revokes every old token and session.")
+                    .define(
+                            ANNOTATORS_FILE,
+                            Type.STRING,
+                            "",
+                            Importance.HIGH,
+                            "A file of name:token pairs instead of annotators (one per line or"
+                                    + " comma-separated; lines starting with # are comments), so tokens need not"
+                                    + " sit in the environment.")
                     .define(
                             QUEUE_ORDER,
                             Type.STRING,
@@ -126,9 +140,31 @@ public final class LabelerConfig extends AbstractConfig {
         return ServiceConfigs.topicNames(this);
     }
 
+    /** The annotators of {@code annotators} or of {@code annotators.file} (not both). */
     public Annotators annotators() {
         Password value = getPassword(ANNOTATORS);
-        return Annotators.parse(value == null ? "" : value.value());
+        String inline = value == null ? "" : value.value();
+        String file = getString(ANNOTATORS_FILE);
+        if (file.isBlank()) {
+            return Annotators.parse(inline);
+        }
+        if (!inline.isBlank()) {
+            throw new ConfigException(
+                    ANNOTATORS_FILE,
+                    file,
+                    "set " + ANNOTATORS + " or " + ANNOTATORS_FILE + ", not both");
+        }
+        try {
+            StringBuilder pairs = new StringBuilder();
+            for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
+                if (!line.strip().startsWith("#")) {
+                    pairs.append(line).append(',');
+                }
+            }
+            return Annotators.parse(pairs.toString());
+        } catch (IOException e) {
+            throw new ConfigException(ANNOTATORS_FILE, file, "cannot be read: " + e.getMessage());
+        }
     }
 
     public QueueOrder queueOrder() {

@@ -10,6 +10,7 @@ import java.util.Properties;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -90,6 +91,11 @@ public final class ReviewQueueTopology {
                 config.getString(LabelerConfig.BOOTSTRAP_SERVERS));
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        // a record another writer put on a topic it reads is logged (topic, partition, offset)
+        // and counted in the dropped-records metric, not the end of the review queue
+        props.put(
+                StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class);
         props.putAll(config.streamsOverrides());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return props;

@@ -3,6 +3,7 @@ package io.spanloop.labeler;
 import static io.spanloop.labeler.LabelerHarness.ALICE_TOKEN;
 import static io.spanloop.labeler.LabelerHarness.BOB_TOKEN;
 import static io.spanloop.labeler.LabelerHarness.correction;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -252,6 +255,14 @@ class LabelerApiIT {
         LabelerHarness harness = new LabelerHarness(env);
         String context = "The capital of France is Paris.";
         String party = "Cafe\u0301 party: it's a 🎉 in Paris"; // the emoji is [20, 22)
+        // bytes another writer put on the topics the review queue reads are skipped (the
+        // feedback topic too, by the same handler; this test reads that one itself)
+        try (KafkaProducer<byte[], byte[]> bytes = env.bytesProducer()) {
+            for (String topic : List.of(harness.names.answers(), harness.names.modelVersions())) {
+                bytes.send(
+                        new ProducerRecord<>(topic, "v1".getBytes(UTF_8), "junk".getBytes(UTF_8)));
+            }
+        }
         harness.produceAnswers(
                 List.of(
                         LabelerHarness.answer("v1", context, 25, 30, 0.5, 1),
@@ -389,6 +400,45 @@ class LabelerApiIT {
                 .as(body.length() > 200 ? "huge body" : body)
                 .isEqualTo(status);
         assertThat(response.body().get("error").asText()).contains(message);
+    }
+
+    @Test
+    void shouldThrottleAClientThatKeepsGuessingTokens(KafkaEnvironment env, @TempDir Path state) {
+        LabelerHarness harness = new LabelerHarness(env);
+        try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
+            // Given: as many wrong logins and bearer tokens as allowed within a minute
+            for (int i = 0; i < LoginThrottle.MAX_FAILURES; i++) {
+                Response wrong =
+                        i % 2 == 0
+                                ? harness.post(
+                                        labeler,
+                                        "/api/session",
+                                        null,
+                                        "{\"annotator\":\"alice\",\"token\":\"guess-" + i + "\"}")
+                                : harness.get(labeler, "/api/status", "guess-" + i);
+                assertThat(wrong.status()).isEqualTo(401);
+            }
+            // When: the next attempt, even with the right token
+            Response login =
+                    harness.post(
+                            labeler,
+                            "/api/session",
+                            null,
+                            "{\"annotator\":\"alice\",\"token\":\"" + ALICE_TOKEN + "\"}");
+            Response bearer = harness.get(labeler, "/api/status", ALICE_TOKEN);
+            // Then: 429 with when to retry, for logins and bearer tokens alike
+            for (Response refused : List.of(login, bearer)) {
+                assertThat(refused.status()).isEqualTo(429);
+                assertThat(refused.body().get("error").asText()).contains("too many failed logins");
+                assertThat(
+                                Long.parseLong(
+                                        refused.raw()
+                                                .headers()
+                                                .firstValue("Retry-After")
+                                                .orElseThrow()))
+                        .isBetween(1L, LoginThrottle.WINDOW.toSeconds());
+            }
+        }
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LabelerConfigTest {
 
@@ -38,6 +39,38 @@ class LabelerConfigTest {
                 .hasMessageNotContaining("alice");
         assertThatThrownBy(() -> new LabelerConfig(Map.of(LabelerConfig.QUEUE_ORDER, "random")))
                 .hasMessageContaining(LabelerConfig.QUEUE_ORDER);
+    }
+
+    @Test
+    void shouldReadAnnotatorsFromAFileInsteadOfTheEnvironment(@TempDir Path dir)
+            throws IOException {
+        Path file = dir.resolve("annotators");
+        Files.writeString(file, "# who may review\nalice:a#1\n\nbob:b2, carol:c3\n");
+        Annotators annotators =
+                new LabelerConfig(Map.of(LabelerConfig.ANNOTATORS_FILE, file.toString()))
+                        .annotators();
+        assertThat(annotators.authenticate("alice", "a#1")).contains("alice");
+        assertThat(annotators.byToken("c3")).contains("carol");
+
+        assertThatThrownBy(
+                        () ->
+                                new LabelerConfig(
+                                                Map.of(
+                                                        LabelerConfig.ANNOTATORS_FILE,
+                                                        file.toString(),
+                                                        LabelerConfig.ANNOTATORS,
+                                                        "dave:d4"))
+                                        .annotators())
+                .hasMessageContaining("not both");
+        assertThatThrownBy(
+                        () ->
+                                new LabelerConfig(
+                                                Map.of(
+                                                        LabelerConfig.ANNOTATORS_FILE,
+                                                        dir.resolve("missing").toString()))
+                                        .annotators())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot be read");
     }
 
     @Test

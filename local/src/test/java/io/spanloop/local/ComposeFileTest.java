@@ -239,6 +239,14 @@ class ComposeFileTest {
         assertThat(environment("registry", compose))
                 .containsEntry("APICURIO_STORAGE_KIND", "kafkasql")
                 .containsEntry("APICURIO_KAFKASQL_BOOTSTRAP_SERVERS", internalBrokerAddress());
+        // the same global schema rules as the local run and the tests
+        for (String rule : io.spanloop.schemas.RegistryRunner.GLOBAL_RULES) {
+            String[] keyValue = rule.substring("-D".length()).split("=", 2);
+            assertThat(environment("registry", compose))
+                    .containsEntry(
+                            keyValue[0].toUpperCase(java.util.Locale.ROOT).replace('.', '_'),
+                            keyValue[1]);
+        }
 
         assertThat(dependsOn("topics")).containsEntry("broker", "service_healthy");
         for (String name : List.of("registry", "answerer", "labeler", "retrainer")) {

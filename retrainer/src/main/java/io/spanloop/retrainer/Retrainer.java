@@ -9,7 +9,6 @@ import io.spanloop.qa.SquadDataset;
 import io.spanloop.qa.SquadReader;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -168,12 +167,15 @@ public final class Retrainer implements AutoCloseable {
         }
     }
 
-    /** The version new candidates start from: the newest PUBLISHED one, else the newest stored. */
+    /**
+     * The version new candidates start from: the newest PUBLISHED one, else the newest stored;
+     * always opened from this retrainer's own store (an event's uri is only what it says).
+     */
     ModelDirectory serving() {
         for (int i = events.size() - 1; i >= 0; i--) {
             ModelVersion event = events.get(i);
             if (event.getStatus() == ModelStatus.PUBLISHED) {
-                return ModelDirectory.open(Path.of(URI.create(event.getUri())));
+                return store.open(config.modelName(), event.getVersion());
             }
         }
         return store.open(config.modelName(), store.versions(config.modelName()).get(0));

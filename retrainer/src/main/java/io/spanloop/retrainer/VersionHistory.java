@@ -16,12 +16,16 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What the model-versions topic says about one model: every committed event in order. A restarted
  * retrainer learns from it which feedback it already trained on and which version is serving.
  */
 record VersionHistory(List<ModelVersion> events) {
+
+    private static final Logger LOG = LoggerFactory.getLogger(VersionHistory.class);
 
     static VersionHistory read(
             String bootstrapServers,
@@ -39,7 +43,10 @@ record VersionHistory(List<ModelVersion> events) {
                     TopicScan.fromStart(consumer, topic, Duration.ofSeconds(30));
             while (!TopicScan.reached(consumer, end)) {
                 for (ConsumerRecord<String, ModelVersion> record :
-                        consumer.poll(Duration.ofMillis(500))) {
+                        TopicScan.poll(
+                                consumer,
+                                Duration.ofMillis(500),
+                                bad -> LOG.warn("Skipped a record of {}: {}", topic, bad))) {
                     if (record.value() != null && record.value().getModelName().equals(modelName)) {
                         events.add(record.value());
                     }

@@ -53,6 +53,16 @@ public final class RegistryRunner {
     }
 
     /**
+     * The registry's global rules: a new version of any subject must be valid Avro and BACKWARD
+     * compatible with the latest (readers of the new schema read what the old one wrote), so an
+     * incompatible producer is refused at registration, not discovered by a failing consumer.
+     */
+    public static final List<String> GLOBAL_RULES =
+            List.of(
+                    "-Dapicurio.rules.global.compatibility=BACKWARD",
+                    "-Dapicurio.rules.global.validity=FULL");
+
+    /**
      * The {@code java} arguments that run {@code runner} on 127.0.0.1:{@code port}, with its
      * schemas in memory ({@code database} null) or in an H2 database file (so that schema ids stay
      * valid across restarts for the records already in Kafka).
@@ -65,6 +75,7 @@ public final class RegistryRunner {
         args.add("-Dquarkus.http.host=127.0.0.1");
         args.add("-Dquarkus.http.port=" + port);
         args.add("-Dquarkus.log.console.color=false");
+        args.addAll(GLOBAL_RULES);
         if (database != null) {
             args.add("-Dapicurio.datasource.url=jdbc:h2:file:" + database.toAbsolutePath());
         }

@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RecordDeserializationException;
 
 /**
  * Reading a whole topic without a consumer group, as the services do with the small topics they
@@ -40,6 +42,40 @@ public final class TopicScan {
         consumer.assign(all);
         consumer.seekToBeginning(all);
         return end;
+    }
+
+    /** A record that could not be deserialised: where it is and why. */
+    public record Unreadable(TopicPartition partition, long offset, String reason) {
+        @Override
+        public String toString() {
+            return partition + "@" + offset + ": " + reason;
+        }
+    }
+
+    /**
+     * Polls once; a record that does not deserialise (bytes another writer put there) is handed to
+     * {@code unreadable} and skipped, the consumer seeking past it, instead of failing the reader
+     * for good: Kafka's consumer would stop at that record on every poll.
+     */
+    public static <K, V> ConsumerRecords<K, V> poll(
+            Consumer<K, V> consumer,
+            Duration timeout,
+            java.util.function.Consumer<Unreadable> unreadable) {
+        try {
+            return consumer.poll(timeout);
+        } catch (RecordDeserializationException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            unreadable.accept(
+                    new Unreadable(
+                            e.topicPartition(),
+                            e.offset(),
+                            "the "
+                                    + e.origin().name().toLowerCase(java.util.Locale.ROOT)
+                                    + " does not deserialise: "
+                                    + cause.getMessage()));
+            consumer.seek(e.topicPartition(), e.offset() + 1);
+            return ConsumerRecords.empty();
+        }
     }
 
     /** Whether the consumer's position reached {@code end} on every partition. */

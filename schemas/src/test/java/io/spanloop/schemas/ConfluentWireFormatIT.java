@@ -250,6 +250,52 @@ class ConfluentWireFormatIT {
     }
 
     /** GET {ccompat}/subjects/{subject}/versions/latest: the id Confluent clients look up. */
+    @Test
+    void shouldRefuseAnIncompatibleSchemaVersionButTakeABackwardCompatibleOne() throws Exception {
+        // Given: the Question schema registered under its subject
+        Topics topics = env.topics(env.newTopicNames());
+        String subject = topics.questions().name() + "-value";
+        topics.questions()
+                .valueSerde()
+                .serializer()
+                .serialize(topics.questions().name(), question("q-9", "Why?", "Because."));
+        com.fasterxml.jackson.databind.node.ObjectNode schema =
+                (com.fasterxml.jackson.databind.node.ObjectNode)
+                        JSON.readTree(Question.getClassSchema().toString());
+        com.fasterxml.jackson.databind.node.ArrayNode fields =
+                (com.fasterxml.jackson.databind.node.ArrayNode) schema.get("fields");
+
+        // When: the id becomes an int and a field without default is added
+        com.fasterxml.jackson.databind.node.ObjectNode broken = schema.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) broken.get("fields").get(0))
+                .put("type", "int");
+        ((com.fasterxml.jackson.databind.node.ArrayNode) broken.get("fields"))
+                .addObject()
+                .put("name", "priority")
+                .put("type", "int");
+        HttpResponse<String> refused = registerCcompat(subject, broken.toString());
+        // And: only a field with a default is added
+        fields.addObject().put("name", "priority").put("type", "int").put("default", 0);
+        HttpResponse<String> taken = registerCcompat(subject, schema.toString());
+
+        // Then: the registry's global BACKWARD rule refuses the first, takes the second
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+        assertThat(taken.statusCode()).as(taken.body()).isEqualTo(200);
+    }
+
+    /** POST {ccompat}/subjects/{subject}/versions, as a Confluent client registering a schema. */
+    private HttpResponse<String> registerCcompat(String subject, String schema) throws Exception {
+        String body = JSON.writeValueAsString(Map.of("schema", schema));
+        HttpRequest request =
+                HttpRequest.newBuilder(
+                                URI.create(env.ccompatUrl() + "/subjects/" + subject + "/versions"))
+                        .header("Content-Type", "application/vnd.schemaregistry.v1+json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(30))
+                        .build();
+        return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
     private int latestIdOfSubject(String subject) throws Exception {
         return getCcompat("/subjects/" + subject + "/versions/latest").get("id").asInt();
     }
