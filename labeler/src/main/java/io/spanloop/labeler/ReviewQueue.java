@@ -34,6 +34,10 @@ final class ReviewQueue {
     private final QueueOrder order;
     private final Map<String, Correction> justWritten = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> skippedByAnnotator = new ConcurrentHashMap<>();
+    // one request at a time iterates the stores: Kafka Streams' iterator metrics raced when two
+    // iterators opened in the same millisecond (KAFKA-19678, an NPE on close, code gone in the
+    // 4.4.0 spanloop pins; KAFKA-20902, the same set); a scan takes milliseconds
+    private final Object scans = new Object();
 
     ReviewQueue(KafkaStreams streams, QueueOrder order) {
         this.streams = streams;
@@ -45,16 +49,18 @@ final class ReviewQueue {
     Views.QueuePage page(String annotator, int limit, int offset) {
         Set<String> skipped = skippedByAnnotator.getOrDefault(annotator, Set.of());
         List<Open> open = new ArrayList<>();
-        try (KeyValueIterator<String, Answer> all = answers().all()) {
-            ReadOnlyKeyValueStore<String, Correction> corrections = corrections();
-            while (all.hasNext()) {
-                KeyValue<String, Answer> entry = all.next();
-                if (!isReviewed(entry.key, corrections)) {
-                    open.add(
-                            new Open(
-                                    entry.value,
-                                    order.uncertainty(entry.value),
-                                    skipped.contains(entry.key)));
+        synchronized (scans) {
+            try (KeyValueIterator<String, Answer> all = answers().all()) {
+                ReadOnlyKeyValueStore<String, Correction> corrections = corrections();
+                while (all.hasNext()) {
+                    KeyValue<String, Answer> entry = all.next();
+                    if (!isReviewed(entry.key, corrections)) {
+                        open.add(
+                                new Open(
+                                        entry.value,
+                                        order.uncertainty(entry.value),
+                                        skipped.contains(entry.key)));
+                    }
                 }
             }
         }
@@ -109,6 +115,12 @@ final class ReviewQueue {
     }
 
     Views.StatusView status(String annotator, Instant now) {
+        synchronized (scans) {
+            return scanStatus(annotator, now);
+        }
+    }
+
+    private Views.StatusView scanStatus(String annotator, Instant now) {
         int open = 0;
         Answer newest = null;
         try (KeyValueIterator<String, Answer> all = answers().all()) {

@@ -24,6 +24,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -400,6 +405,62 @@ class LabelerApiIT {
                 .as(body.length() > 200 ? "huge body" : body)
                 .isEqualTo(status);
         assertThat(response.body().get("error").asText()).contains(message);
+    }
+
+    @Test
+    void shouldAnswerConcurrentReadsWithoutAnyServerErrorWhileAnswersStreamIn(
+            KafkaEnvironment env, @TempDir Path state) throws Exception {
+        LabelerHarness harness = new LabelerHarness(env);
+        try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
+            harness.produceAnswers(
+                    List.of(LabelerHarness.answer("h-0", "Paris is a city.", 0, 5, 0.5, 1)));
+            harness.awaitQueue(labeler, p -> p.get("total").asInt() == 1, Duration.ofSeconds(60));
+            // When: four clients read queue and status as fast as they can while answers arrive
+            ExecutorService clients = Executors.newFixedThreadPool(5);
+            AtomicBoolean producing = new AtomicBoolean(true);
+            Future<?> producer =
+                    clients.submit(
+                            () -> {
+                                for (int batch = 1; batch <= 20; batch++) {
+                                    List<Answer> answers = new ArrayList<>();
+                                    for (int i = 0; i < 10; i++) {
+                                        answers.add(
+                                                LabelerHarness.answer(
+                                                        "h-" + batch + "-" + i,
+                                                        "Paris is a city.",
+                                                        0,
+                                                        5,
+                                                        0.1 + i / 20.0,
+                                                        1));
+                                    }
+                                    harness.produceAnswers(answers);
+                                }
+                                producing.set(false);
+                            });
+            List<Future<List<Integer>>> readers = new ArrayList<>();
+            for (int c = 0; c < 4; c++) {
+                String path = c % 2 == 0 ? "/api/queue?limit=50" : "/api/status";
+                readers.add(
+                        clients.submit(
+                                () -> {
+                                    List<Integer> statuses = new ArrayList<>();
+                                    while (producing.get() || statuses.size() < 50) {
+                                        statuses.add(
+                                                harness.get(labeler, path, ALICE_TOKEN).status());
+                                    }
+                                    return statuses;
+                                }));
+            }
+            producer.get(2, TimeUnit.MINUTES);
+            List<Integer> statuses = new ArrayList<>();
+            for (Future<List<Integer>> reader : readers) {
+                statuses.addAll(reader.get(2, TimeUnit.MINUTES));
+            }
+            clients.shutdown();
+            // Then: every read answered 200, and the queue holds every answer
+            assertThat(statuses).hasSizeGreaterThanOrEqualTo(200).containsOnly(200);
+            harness.awaitQueue(labeler, p -> p.get("total").asInt() == 201, Duration.ofSeconds(60));
+        }
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainerKafka implements AutoCloseable {
 
-    static final DockerImageName IMAGE = DockerImageName.parse("apache/kafka:4.1.1");
+    static final DockerImageName IMAGE = DockerImageName.parse("apache/kafka:4.4.0");
 
     private final KafkaContainer container;
 
