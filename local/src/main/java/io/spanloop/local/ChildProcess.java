@@ -19,6 +19,8 @@ import java.util.function.BooleanSupplier;
  */
 final class ChildProcess implements AutoCloseable {
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -35,6 +37,11 @@ final class ChildProcess implements AutoCloseable {
     static ChildProcess startJava(
             String name, List<String> javaArgs, Map<String, String> env, Path log) {
         List<String> command = new ArrayList<>();
+        if (Files.isExecutable(SETSID)) {
+            // a session of its own: Ctrl-C in the terminal reaches only the launcher, which then
+            // stops the children in order (services, registry, broker) instead of all at once
+            command.add(SETSID.toString());
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(javaArgs);
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -104,6 +111,15 @@ final class ChildProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** The exit code of a child that has exited. */
+    int exitCode() {
+        return process.exitValue();
+    }
+
+    ProcessHandle handle() {
+        return process.toHandle();
     }
 
     Path log() {

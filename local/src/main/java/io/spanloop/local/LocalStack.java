@@ -7,9 +7,11 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,12 +21,16 @@ import org.apache.kafka.common.errors.TopicExistsException;
  * The whole system on this machine, started in order with health checks and stopped in reverse: a
  * KRaft broker, the schema registry, the topics ({@link TopicLayout}), then the services a profile
  * hands over as {@link ServiceSpec}s, each a child JVM on this JVM's classpath logging to {@code
- * <data>/logs/<name>.log}. Everything listens on 127.0.0.1.
+ * <data>/logs/<name>.log}, restarted when it dies ({@link ServiceSupervisor}). Everything listens
+ * on 127.0.0.1.
  */
 public final class LocalStack implements AutoCloseable {
 
     private final StackSettings settings;
+    // the broker and the registry: the stack cannot go on without them
     private final Deque<ChildProcess> running = new ArrayDeque<>();
+    private final ServiceSupervisor supervisor = new ServiceSupervisor(this::startService);
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private LocalStack(StackSettings settings) {
         this.settings = settings;
@@ -67,8 +73,13 @@ public final class LocalStack implements AutoCloseable {
         for (ServiceSpec service : services) {
             Console.say("Starting " + service.description() + " ...");
             ChildProcess child = startService(service);
-            running.push(child);
-            child.awaitReady(() -> service.isReady(child), service.readyTimeout());
+            try {
+                child.awaitReady(() -> service.isReady(child), service.readyTimeout());
+            } catch (RuntimeException e) {
+                child.close();
+                throw e;
+            }
+            supervisor.add(service, child);
         }
     }
 
@@ -111,22 +122,60 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** Fails when a process has died (with the log to read). */
+    /**
+     * Fails when the broker or the registry has died, or a service kept dying (with the log to
+     * read); a service that died is restarted meanwhile ({@link ServiceSupervisor}).
+     */
     public void checkAlive() {
         for (ChildProcess child : running) {
             if (!child.isAlive()) {
                 throw new IllegalStateException(child + " stopped; see " + child.log());
             }
         }
+        supervisor
+                .failure()
+                .ifPresent(
+                        failure -> {
+                            throw new IllegalStateException(failure);
+                        });
     }
 
-    /** Stops everything it started, the last started first. */
+    /** The process now running {@code service} (after a restart, the new one). */
+    public Optional<ProcessHandle> process(String service) {
+        return supervisor.process(service);
+    }
+
+    /**
+     * Stops everything it started, the last started first (services, then the registry, then the
+     * broker), each given a grace period and then killed, and says what it stopped.
+     */
     @Override
     public void close() {
-        while (!running.isEmpty()) {
-            ChildProcess child = running.pop();
+        if (closed.getAndSet(true)) {
+            return;
+        }
+        long start = System.nanoTime();
+        supervisor.close();
+        List<ChildProcess> all = new ArrayList<>(supervisor.children());
+        java.util.Collections.reverse(all);
+        all.addAll(running);
+        running.clear();
+        List<String> stopped = new ArrayList<>();
+        for (ChildProcess child : all) {
             Console.say("Stopping " + child + " ...");
             child.close();
+            stopped.add(child.toString());
+        }
+        if (!stopped.isEmpty()) {
+            Console.say(
+                    "Stopped "
+                            + String.join(", ", stopped)
+                            + " in "
+                            + String.format(
+                                    java.util.Locale.ROOT,
+                                    "%.1f",
+                                    (System.nanoTime() - start) / 1e9)
+                            + " s");
         }
     }
 }
