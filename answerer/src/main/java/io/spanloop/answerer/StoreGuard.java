@@ -7,6 +7,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * Where a model-version event may point: a TorchScript file is code that the engine runs, so the
@@ -27,13 +28,10 @@ final class StoreGuard {
         try {
             this.store = store.toRealPath();
         } catch (IOException e) {
-            throw new IllegalArgumentException("the model store " + store + " does not exist", e);
+            throw new ConfigException(
+                    AnswererConfig.MODEL_STORE, store.toString(), "the model store does not exist");
         }
         this.maxModelBytes = maxModelBytes;
-    }
-
-    Path store() {
-        return store;
     }
 
     /**

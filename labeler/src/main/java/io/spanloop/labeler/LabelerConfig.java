@@ -101,8 +101,8 @@ public final class LabelerConfig extends AbstractConfig {
                             "",
                             Importance.HIGH,
                             "A file of name:token pairs instead of annotators (one per line or"
-                                    + " comma-separated; lines starting with # are comments), so tokens need not"
-                                    + " sit in the environment.")
+                                    + " comma-separated; lines starting with # are comments),"
+                                    + " so tokens need not sit in the environment.")
                     .define(
                             QUEUE_ORDER,
                             Type.STRING,

@@ -11,7 +11,7 @@ import java.util.function.Function;
 /**
  * Keeps the local run's services running: a service that dies is started again after a pause that
  * doubles with each restart (1 s, 2 s, 4 s … at most {@link #MAX_PAUSE}), with a console line each
- * time, until it has died {@link #MAX_RESTARTS} times within {@link #RESTART_WINDOW}; then the
+ * time, at most {@link #MAX_RESTARTS} times within {@link #RESTART_WINDOW}; at the next death the
  * supervisor gives up on it and {@link #failure()} says so. Each service is safe to restart by
  * design (exactly-once answers, labels in Kafka, versions announced once).
  */
@@ -126,6 +126,10 @@ final class ServiceSupervisor implements AutoCloseable {
         }
         ChildProcess child = starter.apply(service.spec);
         service.child = child;
+        if (closing) {
+            child.close(); // the stack is stopping: no new process may outlive it
+            return;
+        }
         try {
             child.awaitReady(() -> service.spec.isReady(child), service.spec.readyTimeout());
             Console.say(name + " is running again");

@@ -15,7 +15,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RecordDeserializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -109,19 +108,16 @@ final class LabelSnapshot implements AutoCloseable {
             Map<String, Label> latest = new LinkedHashMap<>();
             List<Skipped> skipped = new ArrayList<>();
             while (!TopicScan.reached(consumer, end)) {
-                ConsumerRecords<String, Correction> records;
-                try {
-                    records = consumer.poll(Duration.ofMillis(500));
-                } catch (RecordDeserializationException e) {
-                    TopicPartition at = e.topicPartition();
-                    skip(
-                            skipped,
-                            at.partition(),
-                            e.offset(),
-                            "not a Correction: " + e.getMessage());
-                    consumer.seek(at, e.offset() + 1);
-                    continue;
-                }
+                ConsumerRecords<String, Correction> records =
+                        TopicScan.poll(
+                                consumer,
+                                Duration.ofMillis(500),
+                                bad ->
+                                        skip(
+                                                skipped,
+                                                bad.partition().partition(),
+                                                bad.offset(),
+                                                "not a Correction: " + bad.reason()));
                 for (ConsumerRecord<String, Correction> record : records) {
                     TopicPartition partition =
                             new TopicPartition(record.topic(), record.partition());
