@@ -172,6 +172,16 @@ public final class LearningDriver {
                     Console.say("All " + loop.labelled + " labels are trained on.");
                     break;
                 }
+                if (loop.noTrainingToCome()) {
+                    Console.say(
+                            "All "
+                                    + loop.labelled
+                                    + " labels given; the last "
+                                    + (loop.labelled - loop.lastTrainedLabels)
+                                    + " are fewer than one training needs, so no version is"
+                                    + " coming.");
+                    break;
+                }
             }
         }
         boolean reached = target.reachedBy(table);
@@ -256,6 +266,14 @@ public final class LearningDriver {
 
         boolean allLabelsTrainedOn() {
             return labelled >= maxLabels && lastTrainedLabels >= labelled;
+        }
+
+        /**
+         * In lockstep the retrainer trains only on a full batch (its time trigger is off): once the
+         * budget is spent with less than a batch left, no version is coming.
+         */
+        boolean noTrainingToCome() {
+            return lockstep > 0 && labelled >= maxLabels && labelled - lastTrainedLabels < lockstep;
         }
     }
 
