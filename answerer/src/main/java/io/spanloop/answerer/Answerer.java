@@ -73,7 +73,7 @@ public final class Answerer implements AutoCloseable {
         if (config.getBoolean(AnswererConfig.MODEL_FOLLOW_VERSIONS)) {
             follower =
                     new ModelVersionFollower(
-                            config.getString(AnswererConfig.BOOTSTRAP_SERVERS),
+                            config.kafka(),
                             topics.modelVersions().name(),
                             topics.modelVersions().valueSerde().deserializer(),
                             reloader);

@@ -1,6 +1,7 @@
 package io.spanloop.answerer;
 
 import io.spanloop.config.ConfigSources;
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.config.ServiceConfigs;
 import io.spanloop.qa.DeviceSpec;
 import io.spanloop.qa.EngineSettings;
@@ -195,7 +196,12 @@ public final class AnswererConfig extends AbstractConfig {
     /** Defaults, then the file (may be null), then {@code SPANLOOP_ANSWERER_*} variables. */
     public static AnswererConfig load(Path file, Map<String, String> env) {
         return new AnswererConfig(
-                ConfigSources.load(DEFINITION, ENV_PREFIX, List.of(STREAMS_PREFIX), file, env));
+                ConfigSources.load(
+                        DEFINITION,
+                        ENV_PREFIX,
+                        List.of(STREAMS_PREFIX, KafkaConnection.PREFIX),
+                        file,
+                        env));
     }
 
     public TopicNames topicNames() {
@@ -204,6 +210,11 @@ public final class AnswererConfig extends AbstractConfig {
 
     public Path modelDir() {
         return Path.of(getString(MODEL_DIR));
+    }
+
+    /** Where the answerer's clients connect, with its {@code kafka.*} client settings. */
+    public KafkaConnection kafka() {
+        return KafkaConnection.from(this);
     }
 
     /** The model store: {@code model.store}, or the directory two levels above the model's. */

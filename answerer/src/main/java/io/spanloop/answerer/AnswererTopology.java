@@ -79,9 +79,7 @@ public final class AnswererTopology {
         props.put(
                 StreamsConfig.APPLICATION_ID_CONFIG,
                 config.getString(AnswererConfig.APPLICATION_ID));
-        props.put(
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getString(AnswererConfig.BOOTSTRAP_SERVERS));
+        props.putAll(config.kafka().clientProps());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(
                 StreamsConfig.NUM_STREAM_THREADS_CONFIG,

@@ -1,12 +1,12 @@
 package io.spanloop.answerer;
 
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.schemas.TopicScan;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,12 +38,11 @@ final class ModelVersionFollower implements AutoCloseable {
     private boolean assigned;
 
     ModelVersionFollower(
-            String bootstrapServers,
+            KafkaConnection kafka,
             String topic,
             Deserializer<ModelVersion> deserializer,
             ModelReloader reloader) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = kafka.clientProps();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "spanloop-answerer-model-versions");

@@ -41,6 +41,26 @@ class AnswererConfigTest {
     }
 
     @Test
+    void shouldGiveEveryKafkaClientTheKafkaPrefixedSettings() {
+        AnswererConfig config =
+                AnswererConfig.load(
+                        null,
+                        Map.of(
+                                "SPANLOOP_ANSWERER_MODEL_DIR", "/models/m/1",
+                                "SPANLOOP_ANSWERER_BOOTSTRAP_SERVERS", "kafka:9093",
+                                "SPANLOOP_ANSWERER_KAFKA_SECURITY_PROTOCOL", "SASL_SSL",
+                                "SPANLOOP_ANSWERER_KAFKA_SASL_MECHANISM", "SCRAM-SHA-512"));
+        assertThat(config.kafka().clientProps())
+                .containsEntry("bootstrap.servers", "kafka:9093")
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512");
+        // the Streams app hands them to its producers, consumers and admin client
+        assertThat(AnswererTopology.streamsProperties(config))
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("bootstrap.servers", "kafka:9093");
+    }
+
+    @Test
     void shouldAlwaysRunExactlyOnceWhateverTheOverrides() {
         AnswererConfig config =
                 new AnswererConfig(

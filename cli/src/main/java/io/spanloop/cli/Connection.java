@@ -4,10 +4,15 @@ import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.TopicScan;
 import io.spanloop.schemas.Topics;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -19,22 +24,36 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Where the system runs: Kafka's bootstrap servers and the schema registry's Apicurio v3 API. Each
- * comes from its flag, else its environment variable, else the local run's address.
+ * comes from its flag, else its environment variable, else the local run's address; Kafka client
+ * settings for a secured cluster ({@code security.protocol}, {@code sasl.*}, {@code ssl.*}) come
+ * from a properties file, as Kafka's own tools take them.
  *
  * @param bootstrapServers Kafka's {@code bootstrap.servers}
  * @param registryUrl the registry's {@code /apis/registry/v3} URL
+ * @param clientSettings what every Kafka client of the command gets ({@code --client-config})
  */
-record Connection(String bootstrapServers, String registryUrl) {
+record Connection(String bootstrapServers, String registryUrl, Map<String, Object> clientSettings) {
+
+    Connection(String bootstrapServers, String registryUrl) {
+        this(bootstrapServers, registryUrl, Map.of());
+    }
+
+    Connection {
+        clientSettings = Map.copyOf(clientSettings);
+    }
 
     static final String BOOTSTRAP_OPTION = "--bootstrap-servers";
     static final String REGISTRY_OPTION = "--registry-url";
+    static final String CLIENT_CONFIG_OPTION = "--client-config";
+    static final String CLIENT_CONFIG_ENV = "SPANLOOP_CLIENT_CONFIG";
     static final String BOOTSTRAP_ENV = "SPANLOOP_BOOTSTRAP_SERVERS";
     static final String REGISTRY_ENV = "SPANLOOP_REGISTRY_URL";
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
     static final String DEFAULT_REGISTRY = "http://127.0.0.1:8081/apis/registry/v3";
 
     /** The options every command takes. */
-    static final Set<String> OPTIONS = Set.of(BOOTSTRAP_OPTION, REGISTRY_OPTION);
+    static final Set<String> OPTIONS =
+            Set.of(BOOTSTRAP_OPTION, REGISTRY_OPTION, CLIENT_CONFIG_OPTION);
 
     /** How long to wait for Kafka's metadata before calling it unreachable. */
     static final Duration METADATA_TIMEOUT = Duration.ofSeconds(15);
@@ -47,6 +66,9 @@ record Connection(String bootstrapServers, String registryUrl) {
               --registry-url URL    schema registry, Apicurio v3 API (default:
                                     $SPANLOOP_REGISTRY_URL, else
                                     http://127.0.0.1:8081/apis/registry/v3)
+              --client-config FILE  Kafka client properties for a secured cluster
+                                    (security.protocol, sasl.*, ssl.*; default:
+                                    $SPANLOOP_CLIENT_CONFIG, else none)
               -h, --help            this help
             """;
 
@@ -57,7 +79,24 @@ record Connection(String bootstrapServers, String registryUrl) {
         if (!registry.startsWith("http://") && !registry.startsWith("https://")) {
             throw new UsageException("the registry URL must start with http:// or https://");
         }
-        return new Connection(bootstrap, registry);
+        String clientConfig = pick(line, CLIENT_CONFIG_OPTION, env, CLIENT_CONFIG_ENV, null);
+        return new Connection(
+                bootstrap,
+                registry,
+                clientConfig == null ? Map.of() : readClientConfig(Path.of(clientConfig)));
+    }
+
+    private static Map<String, Object> readClientConfig(Path file) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new UsageException(
+                    CLIENT_CONFIG_OPTION + " " + file + ": cannot be read (" + e + ")");
+        }
+        Map<String, Object> settings = new HashMap<>();
+        properties.stringPropertyNames().forEach(k -> settings.put(k, properties.getProperty(k)));
+        return settings;
     }
 
     private static String pick(
@@ -84,7 +123,7 @@ record Connection(String bootstrapServers, String registryUrl) {
 
     /** Producer settings: {@code acks=all}, idempotent, failing fast when Kafka is unreachable. */
     Map<String, Object> producerProps(String clientId) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(clientSettings);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -101,7 +140,7 @@ record Connection(String bootstrapServers, String registryUrl) {
      * read_committed}, and no topic is created by asking for it.
      */
     Map<String, Object> consumerProps(String clientId) {
-        Map<String, Object> props = new HashMap<>();
+        Map<String, Object> props = new HashMap<>(clientSettings);
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -1,6 +1,7 @@
 package io.spanloop.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spanloop.events.Answer;
 import io.spanloop.events.ScoredSpan;
@@ -191,6 +192,38 @@ class CliTest {
         CliRun run = CliRun.run(TopicNames.DEFAULT, Map.of(), "\n", "ask", "--question", "q");
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("the context is empty");
+    }
+
+    @Test
+    void shouldGiveEveryKafkaClientTheSettingsOfTheClientConfigFile(@TempDir Path dir)
+            throws Exception {
+        Path file = dir.resolve("client.properties");
+        java.nio.file.Files.writeString(
+                file,
+                "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\n"
+                        + "bootstrap.servers=ignored:1\n");
+        CommandLine flags =
+                CommandLine.parse(
+                        List.of("--client-config", file.toString()),
+                        Connection.OPTIONS,
+                        java.util.Set.of());
+        Connection connection = Connection.resolve(flags, Map.of());
+        for (Map<String, Object> props :
+                List.of(connection.producerProps("p"), connection.consumerProps("c"))) {
+            assertThat(props)
+                    .containsEntry("security.protocol", "SASL_SSL")
+                    .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                    .containsEntry("bootstrap.servers", "127.0.0.1:9092");
+        }
+        CommandLine missing =
+                CommandLine.parse(
+                        List.of("--client-config", dir.resolve("nope").toString()),
+                        Connection.OPTIONS,
+                        java.util.Set.of());
+        assertThatThrownBy(() -> Connection.resolve(missing, Map.of()))
+                .isInstanceOf(UsageException.class)
+                .hasMessageContaining("--client-config")
+                .hasMessageContaining("cannot be read");
     }
 
     @Test

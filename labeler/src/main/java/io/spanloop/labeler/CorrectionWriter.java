@@ -1,9 +1,9 @@
 package io.spanloop.labeler;
 
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.Correction;
 import io.spanloop.schemas.Topic;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,12 +29,12 @@ final class CorrectionWriter implements AutoCloseable {
     private final Duration timeout;
 
     CorrectionWriter(
-            String bootstrapServers,
+            KafkaConnection kafka,
             Topic<String, Correction> feedback,
             Duration timeout,
             Map<String, Object> overrides) {
-        Map<String, Object> props = new HashMap<>(overrides);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = kafka.clientProps();
+        props.putAll(overrides);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 0);

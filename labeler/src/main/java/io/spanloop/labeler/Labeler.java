@@ -42,7 +42,7 @@ public final class Labeler implements AutoCloseable {
         streams.start();
         CorrectionWriter writer =
                 new CorrectionWriter(
-                        config.getString(LabelerConfig.BOOTSTRAP_SERVERS),
+                        config.kafka(),
                         topics.feedback(),
                         config.produceTimeout(),
                         config.producerOverrides());

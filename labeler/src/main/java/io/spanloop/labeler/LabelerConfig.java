@@ -1,6 +1,7 @@
 package io.spanloop.labeler;
 
 import io.spanloop.config.ConfigSources;
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.config.ServiceConfigs;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.TopicRole;
@@ -129,7 +130,16 @@ public final class LabelerConfig extends AbstractConfig {
     public static LabelerConfig load(Path file, Map<String, String> env) {
         return new LabelerConfig(
                 ConfigSources.load(
-                        DEFINITION, ENV_PREFIX, List.of("streams.", "producer."), file, env));
+                        DEFINITION,
+                        ENV_PREFIX,
+                        List.of("streams.", "producer.", KafkaConnection.PREFIX),
+                        file,
+                        env));
+    }
+
+    /** Where the labeler's clients connect, with its {@code kafka.*} client settings. */
+    public KafkaConnection kafka() {
+        return KafkaConnection.from(this);
     }
 
     public String stateDir() {

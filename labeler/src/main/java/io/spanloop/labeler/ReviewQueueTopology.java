@@ -86,9 +86,7 @@ public final class ReviewQueueTopology {
         props.put(
                 StreamsConfig.APPLICATION_ID_CONFIG,
                 config.getString(LabelerConfig.APPLICATION_ID));
-        props.put(
-                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
-                config.getString(LabelerConfig.BOOTSTRAP_SERVERS));
+        props.putAll(config.kafka().clientProps());
         props.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         // a record another writer put on a topic it reads is logged (topic, partition, offset)

@@ -1,5 +1,6 @@
 package io.spanloop.retrainer;
 
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.Correction;
 import io.spanloop.events.PartitionOffset;
 import io.spanloop.schemas.TopicScan;
@@ -58,21 +59,20 @@ final class LabelSnapshot implements AutoCloseable {
         }
     }
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String topic;
     private final Deserializer<Correction> deserializer;
     // asked every few seconds by the trigger check: one consumer for the retrainer's life
     private KafkaConsumer<String, Correction> counter;
 
-    LabelSnapshot(String bootstrapServers, String topic, Deserializer<Correction> deserializer) {
-        this.bootstrapServers = bootstrapServers;
+    LabelSnapshot(KafkaConnection kafka, String topic, Deserializer<Correction> deserializer) {
+        this.kafka = kafka;
         this.topic = topic;
         this.deserializer = deserializer;
     }
 
     private KafkaConsumer<String, Correction> consumer() {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = kafka.clientProps();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "spanloop-retrainer-labels");

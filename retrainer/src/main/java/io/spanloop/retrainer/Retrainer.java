@@ -1,5 +1,6 @@
 package io.spanloop.retrainer;
 
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.qa.EngineSettings;
@@ -66,7 +67,7 @@ public final class Retrainer implements AutoCloseable {
         new EngineSettings(0, 0).apply();
         Topics topics =
                 Topics.of(config.topicNames(), AvroSerdes.forRegistry(config.registryUrl()));
-        String bootstrap = config.bootstrapServers();
+        KafkaConnection bootstrap = config.kafka();
         ModelStore store = new ModelStore(config.store());
         installInitialVersion(config, store);
         requireMatchingName(config, store);

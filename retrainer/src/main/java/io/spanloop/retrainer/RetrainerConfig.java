@@ -1,6 +1,7 @@
 package io.spanloop.retrainer;
 
 import io.spanloop.config.ConfigSources;
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.config.ServiceConfigs;
 import io.spanloop.qa.DeviceSpec;
 import io.spanloop.qa.TrainingOptions;
@@ -313,11 +314,13 @@ public final class RetrainerConfig extends AbstractConfig {
 
     public static RetrainerConfig load(Path file, Map<String, String> env) {
         return new RetrainerConfig(
-                ConfigSources.load(DEFINITION, ENV_PREFIX, List.of(), file, env));
+                ConfigSources.load(
+                        DEFINITION, ENV_PREFIX, List.of(KafkaConnection.PREFIX), file, env));
     }
 
-    public String bootstrapServers() {
-        return getString(BOOTSTRAP_SERVERS);
+    /** Where the retrainer's clients connect, with its {@code kafka.*} client settings. */
+    public KafkaConnection kafka() {
+        return KafkaConnection.from(this);
     }
 
     public String registryUrl() {

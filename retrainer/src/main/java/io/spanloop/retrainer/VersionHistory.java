@@ -1,5 +1,6 @@
 package io.spanloop.retrainer;
 
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.PartitionOffset;
@@ -28,12 +29,11 @@ record VersionHistory(List<ModelVersion> events) {
     private static final Logger LOG = LoggerFactory.getLogger(VersionHistory.class);
 
     static VersionHistory read(
-            String bootstrapServers,
+            KafkaConnection kafka,
             String topic,
             String modelName,
             Deserializer<ModelVersion> deserializer) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Map<String, Object> props = kafka.clientProps();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         List<ModelVersion> events = new ArrayList<>();

@@ -1,9 +1,9 @@
 package io.spanloop.retrainer;
 
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.schemas.Topic;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -28,9 +28,8 @@ final class VersionPublisher implements AutoCloseable {
     private final KafkaProducer<String, ModelVersion> producer;
     private final String topic;
 
-    VersionPublisher(String bootstrapServers, Topic<String, ModelVersion> topic, String modelName) {
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    VersionPublisher(KafkaConnection kafka, Topic<String, ModelVersion> topic, String modelName) {
+        Map<String, Object> props = kafka.clientProps();
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "spanloop-retrainer-" + modelName);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);

@@ -2,6 +2,7 @@ package io.spanloop.retrainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.Correction;
 import io.spanloop.events.Span;
 import io.spanloop.events.Verdict;
@@ -51,7 +52,7 @@ class LabelSnapshotIT {
         LabelSnapshot.Labels labels;
         try (LabelSnapshot snapshot =
                 new LabelSnapshot(
-                        env.bootstrapServers(),
+                        KafkaConnection.of(env.bootstrapServers()),
                         names.feedback(),
                         topics.feedback().valueSerde().deserializer())) {
             labels = snapshot.read();

@@ -65,8 +65,13 @@ final class LoopHarness {
 
     /** The corrections people would make: the gold span, or {@code wrong}'s span instead. */
     void correct(List<TrainingExample> examples, boolean wrong) {
+        correct(examples, wrong, Map.of());
+    }
+
+    /** As {@link #correct(List, boolean)}, with producer settings laid over (another cluster). */
+    void correct(List<TrainingExample> examples, boolean wrong, Map<String, ?> producerOverrides) {
         try (KafkaProducer<String, Correction> producer =
-                answering.env.producer(answering.topics.feedback())) {
+                answering.env.producer(answering.topics.feedback(), producerOverrides)) {
             for (TrainingExample example : examples) {
                 int start = example.start();
                 int end = example.end();

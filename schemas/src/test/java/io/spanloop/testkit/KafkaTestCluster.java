@@ -53,12 +53,56 @@ public final class KafkaTestCluster implements AutoCloseable {
     private final List<KafkaRaftServer> controllers = new ArrayList<>();
     private final List<KafkaRaftServer> brokers = new ArrayList<>();
     private final int brokerCount;
+    // null: PLAINTEXT without authorization; else SASL/SCRAM with ACLs, this the super user
+    private final String adminPassword;
     private String bootstrapServers;
     private Admin admin;
 
-    private KafkaTestCluster(Path baseDir, int brokerCount) {
+    private KafkaTestCluster(Path baseDir, int brokerCount, String adminPassword) {
         this.baseDir = baseDir;
         this.brokerCount = brokerCount;
+        this.adminPassword = adminPassword;
+    }
+
+    /** The SASL mechanism of a secured cluster. */
+    public static final String SCRAM = "SCRAM-SHA-256";
+
+    /** The super user of a secured cluster (the brokers talk to each other as it). */
+    public static final String ADMIN_USER = "admin";
+
+    /**
+     * Starts one broker whose listener needs SASL/SCRAM ({@link #SCRAM}) and authorizes with ACLs
+     * ({@code StandardAuthorizer}, nothing allowed without one); {@link #ADMIN_USER} with {@code
+     * adminPassword} is the super user, and {@link #admin()} connects as it.
+     */
+    public static KafkaTestCluster startSecured(String adminPassword) {
+        KafkaTestCluster cluster = new KafkaTestCluster(createTempDir(), 1, adminPassword);
+        try {
+            cluster.startNodes();
+            return cluster;
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+    }
+
+    /** Client settings for {@code user} on a secured cluster: SASL_PLAINTEXT with SCRAM. */
+    public static Map<String, Object> scramClient(String user, String password) {
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                SCRAM,
+                "sasl.jaas.config",
+                jaas(user, password));
+    }
+
+    private static String jaas(String user, String password) {
+        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                + user
+                + "\" password=\""
+                + password
+                + "\";";
     }
 
     /**
@@ -73,7 +117,7 @@ public final class KafkaTestCluster implements AutoCloseable {
         long started = System.nanoTime();
         KafkaTestCluster cluster = null;
         for (int attempt = 1; cluster == null; attempt++) {
-            KafkaTestCluster candidate = new KafkaTestCluster(createTempDir(), brokers);
+            KafkaTestCluster candidate = new KafkaTestCluster(createTempDir(), brokers, null);
             try {
                 candidate.startNodes();
                 cluster = candidate;
@@ -154,6 +198,7 @@ public final class KafkaTestCluster implements AutoCloseable {
         props.put("process.roles", "controller");
         props.put("listeners", CONTROLLER_LISTENER + "://127.0.0.1:" + port);
         props.put("listener.security.protocol.map", CONTROLLER_LISTENER + ":PLAINTEXT");
+        secure(props);
         return props;
     }
 
@@ -179,6 +224,21 @@ public final class KafkaTestCluster implements AutoCloseable {
         props.put("transaction.state.log.num.partitions", "5");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("broker.heartbeat.interval.ms", "500");
+        if (adminPassword != null) {
+            props.put(
+                    "listener.security.protocol.map",
+                    CONTROLLER_LISTENER + ":PLAINTEXT," + BROKER_LISTENER + ":SASL_PLAINTEXT");
+            props.put("sasl.enabled.mechanisms", SCRAM);
+            props.put("sasl.mechanism.inter.broker.protocol", SCRAM);
+            props.put(
+                    "listener.name."
+                            + BROKER_LISTENER.toLowerCase(java.util.Locale.ROOT)
+                            + "."
+                            + SCRAM.toLowerCase(java.util.Locale.ROOT)
+                            + ".sasl.jaas.config",
+                    jaas(ADMIN_USER, adminPassword));
+            secure(props);
+        }
         return props;
     }
 
@@ -200,6 +260,16 @@ public final class KafkaTestCluster implements AutoCloseable {
         return props;
     }
 
+    /** ACLs on every node; the brokers reach the controller unauthenticated, as super users. */
+    private void secure(Map<String, String> props) {
+        if (adminPassword == null) {
+            return;
+        }
+        props.put(
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        props.put("super.users", "User:" + ADMIN_USER + ";User:ANONYMOUS");
+    }
+
     private String replicationFactor() {
         return String.valueOf(Math.min(brokerCount, 3));
     }
@@ -208,10 +278,22 @@ public final class KafkaTestCluster implements AutoCloseable {
         return brokerCount >= 3 ? "2" : "1";
     }
 
-    private static void format(KafkaConfig config, String clusterId) {
+    private void format(KafkaConfig config, String clusterId) {
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8)) {
-            new Formatter()
+            Formatter formatter = new Formatter();
+            if (adminPassword != null) {
+                // the super user's SCRAM credential exists from the start, for the brokers
+                formatter.setScramArguments(
+                        List.of(
+                                SCRAM
+                                        + "=[name="
+                                        + ADMIN_USER
+                                        + ",password="
+                                        + adminPassword
+                                        + "]"));
+            }
+            formatter
                     .setPrintStream(out)
                     .setNodeId(config.nodeId())
                     .setClusterId(clusterId)
@@ -263,13 +345,13 @@ public final class KafkaTestCluster implements AutoCloseable {
      */
     public synchronized Admin admin() {
         if (admin == null) {
-            admin =
-                    Admin.create(
-                            Map.of(
-                                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                    bootstrapServers,
-                                    AdminClientConfig.CLIENT_ID_CONFIG,
-                                    "spanloop-test-admin"));
+            Map<String, Object> props = new HashMap<>();
+            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "spanloop-test-admin");
+            if (adminPassword != null) {
+                props.putAll(scramClient(ADMIN_USER, adminPassword));
+            }
+            admin = Admin.create(props);
         }
         return admin;
     }

@@ -1,0 +1,100 @@
+package io.spanloop.labeler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.spanloop.config.KafkaConnection;
+import io.spanloop.events.Answer;
+import io.spanloop.labeler.LabelerHarness.Response;
+import io.spanloop.schemas.TopicNames;
+import io.spanloop.testkit.KafkaAcls;
+import io.spanloop.testkit.KafkaEnvironment;
+import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.KafkaTestCluster;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The labeler on a SASL/SCRAM cluster with ACLs: with its own principal and only the ACLs README
+ * lists, its review queue fills and a correction is written.
+ */
+@ExtendWith(KafkaEnvironmentExtension.class)
+class SecuredLabelerIT {
+
+    private static final String ADMIN_PASSWORD = "admin-secret";
+    private static final String LABELER = "labeler";
+    private static final String LABELER_PASSWORD = "labeler-secret";
+
+    @Test
+    void shouldServeTheQueueAndWriteCorrectionsWithItsOwnPrincipalAndMinimalAcls(
+            KafkaEnvironment env, @TempDir Path state) {
+        LabelerHarness harness = new LabelerHarness(env);
+        TopicNames names = harness.names;
+        try (KafkaTestCluster cluster = KafkaTestCluster.startSecured(ADMIN_PASSWORD)) {
+            // Given: the topics, the labeler's user and exactly its ACLs, one answer
+            cluster.createTopic(names.answers(), 2);
+            cluster.createTopic(names.feedback(), 2);
+            cluster.createTopic(names.modelVersions(), 1);
+            KafkaAcls.createUser(cluster.admin(), LABELER, LABELER_PASSWORD);
+            KafkaAcls.create(cluster.admin(), labelerAcls(names, harness.applicationId));
+            Map<String, Object> asAdmin =
+                    new HashMap<>(
+                            KafkaTestCluster.scramClient(
+                                    KafkaTestCluster.ADMIN_USER, ADMIN_PASSWORD));
+            asAdmin.put("bootstrap.servers", cluster.bootstrapServers());
+            try (KafkaProducer<String, Answer> producer =
+                    env.producer(harness.topics.answers(), asAdmin)) {
+                producer.send(
+                        new ProducerRecord<>(
+                                names.answers(),
+                                "s1",
+                                LabelerHarness.answer("s1", "Paris is a city.", 0, 5, 0.5, 1)));
+            }
+            Map<String, Object> config = harness.config(state);
+            config.put(LabelerConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
+            KafkaTestCluster.scramClient(LABELER, LABELER_PASSWORD)
+                    .forEach((key, value) -> config.put(KafkaConnection.PREFIX + key, value));
+
+            // When
+            try (Labeler labeler = Labeler.start(new LabelerConfig(config))) {
+                harness.awaitQueue(
+                        labeler, p -> p.get("total").asInt() == 1, Duration.ofSeconds(90));
+                Response written =
+                        harness.post(
+                                labeler,
+                                "/api/corrections",
+                                LabelerHarness.ALICE_TOKEN,
+                                LabelerHarness.correction("s1", "ACCEPTED", null, null, null));
+
+                // Then
+                assertThat(written.status()).as(written.body().toString()).isEqualTo(201);
+            }
+        }
+    }
+
+    /** README's minimal ACL list for the labeler (application id {@code appId}). */
+    static List<AclBinding> labelerAcls(TopicNames names, String appId) {
+        List<AclBinding> acls = new ArrayList<>(KafkaAcls.streamsApp(LABELER, appId));
+        acls.add(topic(names.answers(), AclOperation.READ));
+        acls.add(topic(names.feedback(), AclOperation.READ));
+        acls.add(topic(names.feedback(), AclOperation.WRITE));
+        acls.add(topic(names.modelVersions(), AclOperation.READ));
+        return acls;
+    }
+
+    private static AclBinding topic(String name, AclOperation operation) {
+        return KafkaAcls.allow(LABELER, ResourceType.TOPIC, name, PatternType.LITERAL, operation);
+    }
+}
