@@ -42,6 +42,18 @@ record Connection(String bootstrapServers, String registryUrl, Map<String, Objec
         clientSettings = Map.copyOf(clientSettings);
     }
 
+    /** Names the client settings, never their values (a JAAS line holds a password). */
+    @Override
+    public String toString() {
+        return "Connection["
+                + bootstrapServers
+                + ", "
+                + registryUrl
+                + ", client settings "
+                + clientSettings.keySet()
+                + "]";
+    }
+
     static final String BOOTSTRAP_OPTION = "--bootstrap-servers";
     static final String REGISTRY_OPTION = "--registry-url";
     static final String CLIENT_CONFIG_OPTION = "--client-config";

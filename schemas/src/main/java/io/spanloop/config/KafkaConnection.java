@@ -33,6 +33,12 @@ public record KafkaConnection(String bootstrapServers, Map<String, Object> setti
                 ConfigSources.withPrefix(config.originals(), PREFIX));
     }
 
+    /** Names the settings, never their values (a JAAS line holds a password). */
+    @Override
+    public String toString() {
+        return "KafkaConnection[" + bootstrapServers + ", settings " + settings.keySet() + "]";
+    }
+
     /** The settings for one client: the shared ones and the bootstrap servers; add its own. */
     public Map<String, Object> clientProps() {
         Map<String, Object> props = new HashMap<>(settings);

@@ -52,6 +52,7 @@ public final class KafkaTestCluster implements AutoCloseable {
     private final Path baseDir;
     private final List<KafkaRaftServer> controllers = new ArrayList<>();
     private final List<KafkaRaftServer> brokers = new ArrayList<>();
+    private final List<KafkaConfig> brokerConfigs = new ArrayList<>();
     private final int brokerCount;
     // null: PLAINTEXT without authorization; else SASL/SCRAM with ACLs, this the super user
     private final String adminPassword;
@@ -169,7 +170,6 @@ public final class KafkaTestCluster implements AutoCloseable {
         controller.startup();
 
         List<Integer> brokerPorts = new ArrayList<>();
-        List<KafkaConfig> brokerConfigs = new ArrayList<>();
         for (int id = 0; id < brokerCount; id++) {
             int port = FreePorts.next();
             brokerPorts.add(port);
@@ -327,6 +327,22 @@ public final class KafkaTestCluster implements AutoCloseable {
             }
             sleep(50);
         }
+    }
+
+    /**
+     * Stops broker {@code index} (0-based) as a crash would leave it: its data stays, its clients
+     * lose it. {@link #restartBroker} brings it back on the same port and data.
+     */
+    public synchronized void stopBroker(int index) {
+        stop(brokers.get(index));
+    }
+
+    /** Starts broker {@code index} again from its data; returns once it is registered. */
+    public synchronized void restartBroker(int index) {
+        KafkaRaftServer broker = new KafkaRaftServer(brokerConfigs.get(index), Time.SYSTEM);
+        brokers.set(index, broker);
+        runInParallel(List.of(broker::startup), "broker restart");
+        awaitBrokersRegistered();
     }
 
     /** The brokers' {@code bootstrap.servers}, e.g. {@code 127.0.0.1:41234}. */
