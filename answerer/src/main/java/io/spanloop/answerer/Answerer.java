@@ -1,8 +1,8 @@
 package io.spanloop.answerer;
 
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.ModelDirectory;
-import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -49,10 +49,7 @@ public final class Answerer implements AutoCloseable {
                 new ModelSlot(
                         DjlQaModel.load(
                                 ModelDirectory.open(config.modelDir()), config.modelOptions()));
-        Topics topics =
-                Topics.of(
-                        config.topicNames(),
-                        AvroSerdes.forRegistry(config.getString(AnswererConfig.REGISTRY_URL)));
+        Topics topics = Topics.of(config.topicNames(), ServiceConfigs.avroSerdes(config));
         return start(config, topics, models);
     }
 

@@ -1,6 +1,7 @@
 package io.spanloop.labeler;
 
 import io.javalin.Javalin;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
 import java.time.Clock;
@@ -29,7 +30,7 @@ public final class Labeler implements AutoCloseable {
     }
 
     public static Labeler start(LabelerConfig config) {
-        AvroSerdes serdes = AvroSerdes.forRegistry(config.getString(LabelerConfig.REGISTRY_URL));
+        AvroSerdes serdes = ServiceConfigs.avroSerdes(config);
         Topics topics = Topics.of(config.topicNames(), serdes);
         Annotators annotators = config.annotators();
         if (annotators.isEmpty()) {

@@ -1,6 +1,7 @@
 package io.spanloop.retrainer;
 
 import io.spanloop.config.KafkaConnection;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.qa.EngineSettings;
@@ -8,7 +9,6 @@ import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.ModelStore;
 import io.spanloop.qa.SquadDataset;
 import io.spanloop.qa.SquadReader;
-import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,8 +65,7 @@ public final class Retrainer implements AutoCloseable {
     /** Recovers, then starts watching for triggers on a thread of its own. */
     public static Retrainer start(RetrainerConfig config) {
         new EngineSettings(0, 0).apply();
-        Topics topics =
-                Topics.of(config.topicNames(), AvroSerdes.forRegistry(config.registryUrl()));
+        Topics topics = Topics.of(config.topicNames(), ServiceConfigs.avroSerdes(config));
         KafkaConnection bootstrap = config.kafka();
         ModelStore store = new ModelStore(config.store());
         installInitialVersion(config, store);

@@ -1,5 +1,6 @@
 package io.spanloop.config;
 
+import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.TopicRole;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * What every spanloop service's settings share: where Kafka and the registry are, the topics it
@@ -20,6 +22,8 @@ public final class ServiceConfigs {
 
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String REGISTRY_URL = "registry.url";
+    public static final String REGISTRY_USERNAME = "registry.username";
+    public static final String REGISTRY_PASSWORD = "registry.password";
 
     private ServiceConfigs() {}
 
@@ -64,7 +68,30 @@ public final class ServiceConfigs {
                         Type.STRING,
                         "http://127.0.0.1:8081/apis/registry/v3",
                         Importance.HIGH,
-                        "Schema registry (Apicurio v3 API) for the Avro serdes.");
+                        "Schema registry (Apicurio v3 API) for the Avro serdes.")
+                .define(
+                        REGISTRY_USERNAME,
+                        Type.STRING,
+                        "",
+                        Importance.MEDIUM,
+                        "User for a registry behind HTTP basic auth (empty: none).")
+                .define(
+                        REGISTRY_PASSWORD,
+                        Type.PASSWORD,
+                        "",
+                        Importance.MEDIUM,
+                        "Password of registry.username.");
+    }
+
+    /** The Avro serdes of a service's registry, with its basic-auth credentials when set. */
+    public static AvroSerdes avroSerdes(AbstractConfig config) {
+        String url = config.getString(REGISTRY_URL);
+        String user = config.getString(REGISTRY_USERNAME);
+        if (user.isBlank()) {
+            return AvroSerdes.forRegistry(url);
+        }
+        Password password = config.getPassword(REGISTRY_PASSWORD);
+        return AvroSerdes.forRegistry(url, user, password == null ? "" : password.value());
     }
 
     /**

@@ -40,6 +40,19 @@ public final class AvroSerdes {
         return fromConfig(Map.of(SchemaResolverConfig.REGISTRY_URL, registryUrl));
     }
 
+    /** As {@link #forRegistry(String)}, for a registry behind HTTP basic auth. */
+    public static AvroSerdes forRegistry(String registryUrl, String username, String password) {
+        Objects.requireNonNull(registryUrl, "registryUrl");
+        return fromConfig(
+                Map.of(
+                        SchemaResolverConfig.REGISTRY_URL,
+                        registryUrl,
+                        SchemaResolverConfig.AUTH_USERNAME,
+                        username,
+                        SchemaResolverConfig.AUTH_PASSWORD,
+                        password));
+    }
+
     /**
      * Serdes from raw Apicurio settings ({@code apicurio.registry.*}, e.g. auth or TLS); they are
      * laid over this project's defaults and must include {@code apicurio.registry.url}.
