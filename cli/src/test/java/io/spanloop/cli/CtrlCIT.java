@@ -99,6 +99,8 @@ class CtrlCIT {
                 assertThat(Ports.accepts("127.0.0.1:" + port)).as("port %d", port).isFalse();
             }
         } finally {
+            // children in sessions of their own outlive a killed launcher: stop them too
+            launcher.descendants().forEach(ProcessHandle::destroyForcibly);
             launcher.destroyForcibly();
         }
     }
