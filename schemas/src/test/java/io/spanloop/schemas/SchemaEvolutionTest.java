@@ -6,14 +6,23 @@ import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.Question;
+import io.spanloop.events.ScoredSpan;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -61,6 +70,39 @@ class SchemaEvolutionTest {
                             .as("%s: old consumers read new events", name)
                             .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
                 });
+    }
+
+    @Test
+    void shouldLetAConsumerOnTheReleasedSchemaDecodeANewAnswer() throws IOException {
+        // Given: an answer written with today's schema (its question's attributes included)
+        Answer answer =
+                Answer.newBuilder()
+                        .setQuestionId("q-1")
+                        .setQuestion("Where?")
+                        .setContext("In Paris.")
+                        .setBest(new ScoredSpan(3, 8, "Paris", 0.9))
+                        .setCandidates(List.of())
+                        .setNoAnswerScore(0.1)
+                        .setModelName("m")
+                        .setModelVersion(2)
+                        .setAnsweredAt(Instant.parse("2026-12-01T12:00:00Z"))
+                        .setInferenceMicros(100)
+                        .setBatchSize(1)
+                        .setAttributes(Map.of("topic", "travel"))
+                        .build();
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new SpecificDatumWriter<Answer>(Answer.getClassSchema()).write(answer, encoder);
+        encoder.flush();
+        // When: a consumer still on the released schema reads it
+        GenericRecord read =
+                new GenericDatumReader<GenericRecord>(
+                                Answer.getClassSchema(), released().get("Answer"))
+                        .read(null, DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        // Then: every field it knows is there
+        assertThat(read.get("questionId")).hasToString("q-1");
+        assertThat(((GenericRecord) read.get("best")).get("text")).hasToString("Paris");
+        assertThat(read.get("modelVersion")).isEqualTo(2L);
     }
 
     @Test
