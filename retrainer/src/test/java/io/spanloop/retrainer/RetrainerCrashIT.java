@@ -7,6 +7,7 @@ import io.spanloop.config.ConfigSources;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.SquadWriter;
 import io.spanloop.qa.TrainingExample;
 import io.spanloop.qa.testing.ColorFacts;
 import io.spanloop.qa.testing.TinyModel;
@@ -70,6 +71,47 @@ class RetrainerCrashIT {
             }
             assertThat(LearningLoopIT.versionDirectories(store, v1.modelName()))
                     .containsExactly("1", "2");
+        } finally {
+            process.destroyForcibly();
+        }
+    }
+
+    @Test
+    void shouldPublishExactlyOneVersionAfterAKillDuringTheGate(
+            KafkaEnvironment env, @TempDir Path store, @TempDir Path files) throws Exception {
+        // Given: labels waiting, and a gate that takes seconds (a large eval file to score)
+        ModelDirectory v1 = TinyModel.copyTo(store, 1);
+        LoopHarness loop = new LoopHarness(new AnswererHarness(env, v1, 1));
+        loop.correct(ColorFacts.examples(60, 22, "g"), false);
+        Path evalFile = files.resolve("slow-gate.squad.json");
+        SquadWriter.write(evalFile, "slow gate", ColorFacts.examples(8_000, 23, "e"));
+        Map<String, Object> gated = loop.retrainerConfig(store, v1.modelName());
+        gated.put(RetrainerConfig.EVAL_SQUAD_FILES, evalFile.toString());
+        Path log = Path.of("target", "retrainer-gate-crash-it-" + System.nanoTime() + ".log");
+        Process process = startProcess(gated, log);
+        try (KafkaConsumer<String, ModelVersion> versions = loop.versionConsumer()) {
+            // When: it is killed after training, while the gate scores the candidate
+            int epochs = (int) gated.get(RetrainerConfig.TRAIN_EPOCHS);
+            awaitLogLine(process, log, "Epoch " + epochs + "/" + epochs + ":");
+            Thread.sleep(500);
+            assertThat(readLog(log)).as("still in the gate").doesNotContain("Candidate v2");
+            process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            assertThat(readLog(log)).doesNotContain("Candidate v2");
+            assertThat(LearningLoopIT.versionDirectories(store, v1.modelName()))
+                    .containsExactly("1");
+            assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(2))).isEmpty();
+
+            // And: started again (without the slow file)
+            try (Retrainer restarted =
+                    Retrainer.start(
+                            new RetrainerConfig(loop.retrainerConfig(store, v1.modelName())))) {
+                List<ModelVersion> events =
+                        LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4));
+                // Then: exactly one version for that data
+                assertThat(events).hasSize(1);
+                assertThat(events.get(0).getVersion()).isEqualTo(2L);
+                assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(3))).isEmpty();
+            }
         } finally {
             process.destroyForcibly();
         }
