@@ -31,11 +31,18 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param bootstrapServers Kafka's {@code bootstrap.servers}
  * @param registryUrl the registry's {@code /apis/registry/v3} URL
  * @param clientSettings what every Kafka client of the command gets ({@code --client-config})
+ * @param registryUser the registry's basic-auth user ({@code $SPANLOOP_REGISTRY_USERNAME}), or ""
+ * @param registryPassword its password ({@code $SPANLOOP_REGISTRY_PASSWORD})
  */
-record Connection(String bootstrapServers, String registryUrl, Map<String, Object> clientSettings) {
+record Connection(
+        String bootstrapServers,
+        String registryUrl,
+        Map<String, Object> clientSettings,
+        String registryUser,
+        String registryPassword) {
 
     Connection(String bootstrapServers, String registryUrl) {
-        this(bootstrapServers, registryUrl, Map.of());
+        this(bootstrapServers, registryUrl, Map.of(), "", "");
     }
 
     Connection {
@@ -51,6 +58,7 @@ record Connection(String bootstrapServers, String registryUrl, Map<String, Objec
                 + registryUrl
                 + ", client settings "
                 + clientSettings.keySet()
+                + (registryUser.isEmpty() ? "" : ", registry user " + registryUser)
                 + "]";
     }
 
@@ -60,6 +68,8 @@ record Connection(String bootstrapServers, String registryUrl, Map<String, Objec
     static final String CLIENT_CONFIG_ENV = "SPANLOOP_CLIENT_CONFIG";
     static final String BOOTSTRAP_ENV = "SPANLOOP_BOOTSTRAP_SERVERS";
     static final String REGISTRY_ENV = "SPANLOOP_REGISTRY_URL";
+    static final String REGISTRY_USER_ENV = "SPANLOOP_REGISTRY_USERNAME";
+    static final String REGISTRY_PASSWORD_ENV = "SPANLOOP_REGISTRY_PASSWORD";
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
     static final String DEFAULT_REGISTRY = "http://127.0.0.1:8081/apis/registry/v3";
 
@@ -81,6 +91,9 @@ record Connection(String bootstrapServers, String registryUrl, Map<String, Objec
               --client-config FILE  Kafka client properties for a secured cluster
                                     (security.protocol, sasl.*, ssl.*; default:
                                     $SPANLOOP_CLIENT_CONFIG, else none)
+                                    (a registry behind basic auth: set
+                                    $SPANLOOP_REGISTRY_USERNAME and
+                                    $SPANLOOP_REGISTRY_PASSWORD)
               -h, --help            this help
             """;
 
@@ -95,7 +108,9 @@ record Connection(String bootstrapServers, String registryUrl, Map<String, Objec
         return new Connection(
                 bootstrap,
                 registry,
-                clientConfig == null ? Map.of() : readClientConfig(Path.of(clientConfig)));
+                clientConfig == null ? Map.of() : readClientConfig(Path.of(clientConfig)),
+                env.getOrDefault(REGISTRY_USER_ENV, "").trim(),
+                env.getOrDefault(REGISTRY_PASSWORD_ENV, ""));
     }
 
     private static Map<String, Object> readClientConfig(Path file) {
@@ -130,7 +145,14 @@ record Connection(String bootstrapServers, String registryUrl, Map<String, Objec
 
     /** The system's topics with serdes backed by this registry. */
     Topics topics(TopicNames names) {
-        return Topics.of(names, AvroSerdes.forRegistry(registryUrl));
+        return Topics.of(names, serdes());
+    }
+
+    /** The serdes of this registry, with its basic-auth credentials when set. */
+    AvroSerdes serdes() {
+        return registryUser.isEmpty()
+                ? AvroSerdes.forRegistry(registryUrl)
+                : AvroSerdes.forRegistry(registryUrl, registryUser, registryPassword);
     }
 
     /** Producer settings: {@code acks=all}, idempotent, failing fast when Kafka is unreachable. */

@@ -227,6 +227,22 @@ class CliTest {
     }
 
     @Test
+    void shouldGiveTheSerdesTheRegistryCredentialsOfTheEnvironment() {
+        CommandLine none = CommandLine.parse(List.of(), Connection.OPTIONS, java.util.Set.of());
+        Connection connection =
+                Connection.resolve(
+                        none,
+                        Map.of(
+                                Connection.REGISTRY_USER_ENV, "ops",
+                                Connection.REGISTRY_PASSWORD_ENV, "s3cret"));
+        Map<String, Object> serde = connection.serdes().serializerConfig();
+        assertThat(serde)
+                .containsEntry("apicurio.registry.auth.username", "ops")
+                .containsEntry("apicurio.registry.auth.password", "s3cret");
+        assertThat(connection.toString()).contains("ops").doesNotContain("s3cret");
+    }
+
+    @Test
     void shouldTakeFlagsOverEnvironmentOverDefaults() {
         Map<String, String> env =
                 Map.of(
