@@ -10,7 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -42,11 +41,11 @@ final class ModelVersionFollower implements AutoCloseable {
             String topic,
             Deserializer<ModelVersion> deserializer,
             ModelReloader reloader) {
-        Map<String, Object> props = kafka.clientProps();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "spanloop-answerer-model-versions");
-        this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), deserializer);
+        this.consumer =
+                new KafkaConsumer<>(
+                        TopicScan.consumerProps(kafka, "spanloop-answerer-model-versions"),
+                        new StringDeserializer(),
+                        deserializer);
         this.topic = topic;
         this.reloader = reloader;
         this.thread = new Thread(this::follow, "model-version-follower");

@@ -3,7 +3,6 @@ package io.spanloop.answerer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Question;
 import io.spanloop.qa.ModelDirectory;
@@ -74,7 +73,7 @@ class SecuredKafkaIT {
                 produceAsAdmin(env, harness, cluster, "secured-1");
                 // Then: it answers (read by the super user)
                 Map<String, Object> reader = new HashMap<>(env.consumerProps("secured-reader"));
-                reader.putAll(asAdmin(cluster));
+                reader.putAll(cluster.superUserClient());
                 try (KafkaConsumer<String, Answer> answers =
                         new KafkaConsumer<>(
                                 reader,
@@ -116,18 +115,10 @@ class SecuredKafkaIT {
         }
     }
 
-    private static Map<String, Object> asAdmin(KafkaTestCluster cluster) {
-        Map<String, Object> props =
-                new HashMap<>(
-                        KafkaTestCluster.scramClient(KafkaTestCluster.ADMIN_USER, ADMIN_PASSWORD));
-        props.put("bootstrap.servers", cluster.bootstrapServers());
-        return props;
-    }
-
     private static void produceAsAdmin(
             KafkaEnvironment env, AnswererHarness harness, KafkaTestCluster cluster, String id) {
         try (KafkaProducer<String, Question> producer =
-                env.producer(harness.topics.questions(), asAdmin(cluster))) {
+                env.producer(harness.topics.questions(), cluster.superUserClient())) {
             Question question = Questions.question(id, "Where is it?", "It is in Paris.");
             producer.send(
                     new ProducerRecord<>(harness.names.questions(), question.getId(), question));
@@ -137,9 +128,7 @@ class SecuredKafkaIT {
     private static Map<String, Object> securedConfig(
             AnswererHarness harness, KafkaTestCluster cluster, Path state, String password) {
         Map<String, Object> config = harness.config(state);
-        config.put(AnswererConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
-        KafkaTestCluster.scramClient(ANSWERER, password)
-                .forEach((key, value) -> config.put(KafkaConnection.PREFIX + key, value));
+        config.putAll(cluster.serviceSettings(ANSWERER, password));
         return config;
     }
 

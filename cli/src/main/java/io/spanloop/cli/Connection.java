@@ -150,9 +150,7 @@ record Connection(
 
     /** The serdes of this registry, with its basic-auth credentials when set. */
     AvroSerdes serdes() {
-        return registryUser.isEmpty()
-                ? AvroSerdes.forRegistry(registryUrl)
-                : AvroSerdes.forRegistry(registryUrl, registryUser, registryPassword);
+        return AvroSerdes.forRegistry(registryUrl, registryUser, registryPassword);
     }
 
     /** Producer settings: {@code acks=all}, idempotent, failing fast when Kafka is unreachable. */

@@ -2,7 +2,6 @@ package io.spanloop.labeler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.Answer;
 import io.spanloop.labeler.LabelerHarness.Response;
 import io.spanloop.schemas.TopicNames;
@@ -13,7 +12,6 @@ import io.spanloop.testkit.KafkaTestCluster;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -49,13 +47,8 @@ class SecuredLabelerIT {
             cluster.createTopic(names.modelVersions(), 1);
             KafkaAcls.createUser(cluster.admin(), LABELER, LABELER_PASSWORD);
             KafkaAcls.create(cluster.admin(), labelerAcls(names, harness.applicationId));
-            Map<String, Object> asAdmin =
-                    new HashMap<>(
-                            KafkaTestCluster.scramClient(
-                                    KafkaTestCluster.ADMIN_USER, ADMIN_PASSWORD));
-            asAdmin.put("bootstrap.servers", cluster.bootstrapServers());
             try (KafkaProducer<String, Answer> producer =
-                    env.producer(harness.topics.answers(), asAdmin)) {
+                    env.producer(harness.topics.answers(), cluster.superUserClient())) {
                 producer.send(
                         new ProducerRecord<>(
                                 names.answers(),
@@ -63,9 +56,7 @@ class SecuredLabelerIT {
                                 LabelerHarness.answer("s1", "Paris is a city.", 0, 5, 0.5, 1)));
             }
             Map<String, Object> config = harness.config(state);
-            config.put(LabelerConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
-            KafkaTestCluster.scramClient(LABELER, LABELER_PASSWORD)
-                    .forEach((key, value) -> config.put(KafkaConnection.PREFIX + key, value));
+            config.putAll(cluster.serviceSettings(LABELER, LABELER_PASSWORD));
 
             // When
             try (Labeler labeler = Labeler.start(new LabelerConfig(config))) {

@@ -11,7 +11,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -72,11 +71,10 @@ final class LabelSnapshot implements AutoCloseable {
     }
 
     private KafkaConsumer<String, Correction> consumer() {
-        Map<String, Object> props = kafka.clientProps();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "spanloop-retrainer-labels");
-        return new KafkaConsumer<>(props, new StringDeserializer(), deserializer);
+        return new KafkaConsumer<>(
+                TopicScan.consumerProps(kafka, "spanloop-retrainer-labels"),
+                new StringDeserializer(),
+                deserializer);
     }
 
     /** Corrections written after {@code covered}, counted from offsets (no records read). */

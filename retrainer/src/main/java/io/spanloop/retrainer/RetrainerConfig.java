@@ -323,10 +323,6 @@ public final class RetrainerConfig extends AbstractConfig {
         return KafkaConnection.from(this);
     }
 
-    public String registryUrl() {
-        return getString(REGISTRY_URL);
-    }
-
     public TopicNames topicNames() {
         return ServiceConfigs.topicNames(this);
     }

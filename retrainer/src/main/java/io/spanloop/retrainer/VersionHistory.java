@@ -11,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -33,9 +32,7 @@ record VersionHistory(List<ModelVersion> events) {
             String topic,
             String modelName,
             Deserializer<ModelVersion> deserializer) {
-        Map<String, Object> props = kafka.clientProps();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> props = TopicScan.consumerProps(kafka, null);
         List<ModelVersion> events = new ArrayList<>();
         try (KafkaConsumer<String, ModelVersion> consumer =
                 new KafkaConsumer<>(props, new StringDeserializer(), deserializer)) {

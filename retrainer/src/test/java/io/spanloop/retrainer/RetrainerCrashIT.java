@@ -52,25 +52,10 @@ class RetrainerCrashIT {
             awaitLogLine(process, log, "Training " + v1.modelName());
             Thread.sleep(3_000);
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            assertThat(LearningLoopIT.versionDirectories(store, v1.modelName()))
-                    .containsExactly("1");
-            assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(2))).isEmpty();
+            assertNothingPublished(store, v1, versions);
 
             // And: started again (with a short training)
-            try (Retrainer restarted =
-                    Retrainer.start(
-                            new RetrainerConfig(loop.retrainerConfig(store, v1.modelName())))) {
-                List<ModelVersion> events =
-                        LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4));
-                // Then: exactly one version for that data
-                assertThat(events).hasSize(1);
-                assertThat(events.get(0).getVersion()).isEqualTo(2L);
-                assertThat(events.get(0).getStatus()).isEqualTo(ModelStatus.PUBLISHED);
-                Thread.sleep(3 * 300);
-                assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(3))).isEmpty();
-            }
-            assertThat(LearningLoopIT.versionDirectories(store, v1.modelName()))
-                    .containsExactly("1", "2");
+            assertOneVersionAfterRestart(loop, store, v1, versions);
         } finally {
             process.destroyForcibly();
         }
@@ -97,24 +82,42 @@ class RetrainerCrashIT {
             assertThat(readLog(log)).as("still in the gate").doesNotContain("Candidate v2");
             process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             assertThat(readLog(log)).doesNotContain("Candidate v2");
-            assertThat(LearningLoopIT.versionDirectories(store, v1.modelName()))
-                    .containsExactly("1");
-            assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(2))).isEmpty();
+            assertNothingPublished(store, v1, versions);
 
             // And: started again (without the slow file)
-            try (Retrainer restarted =
-                    Retrainer.start(
-                            new RetrainerConfig(loop.retrainerConfig(store, v1.modelName())))) {
-                List<ModelVersion> events =
-                        LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4));
-                // Then: exactly one version for that data
-                assertThat(events).hasSize(1);
-                assertThat(events.get(0).getVersion()).isEqualTo(2L);
-                assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(3))).isEmpty();
-            }
+            assertOneVersionAfterRestart(loop, store, v1, versions);
         } finally {
             process.destroyForcibly();
         }
+    }
+
+    /** The killed process left no version directory and no event behind. */
+    private static void assertNothingPublished(
+            Path store, ModelDirectory v1, KafkaConsumer<String, ModelVersion> versions)
+            throws Exception {
+        assertThat(LearningLoopIT.versionDirectories(store, v1.modelName())).containsExactly("1");
+        assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(2))).isEmpty();
+    }
+
+    /** A retrainer started again (short training) publishes exactly one version, v2, once. */
+    private static void assertOneVersionAfterRestart(
+            LoopHarness loop,
+            Path store,
+            ModelDirectory v1,
+            KafkaConsumer<String, ModelVersion> versions)
+            throws Exception {
+        try (Retrainer restarted =
+                Retrainer.start(new RetrainerConfig(loop.retrainerConfig(store, v1.modelName())))) {
+            List<ModelVersion> events = LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4));
+            // Then: exactly one version for that data
+            assertThat(events).hasSize(1);
+            assertThat(events.get(0).getVersion()).isEqualTo(2L);
+            assertThat(events.get(0).getStatus()).isEqualTo(ModelStatus.PUBLISHED);
+            Thread.sleep(3 * 300);
+            assertThat(LoopHarness.awaitEvents(versions, 1, Duration.ofSeconds(3))).isEmpty();
+        }
+        assertThat(LearningLoopIT.versionDirectories(store, v1.modelName()))
+                .containsExactly("1", "2");
     }
 
     private static Process startProcess(Map<String, Object> config, Path log) throws Exception {

@@ -3,7 +3,6 @@ package io.spanloop.retrainer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spanloop.answerer.AnswererHarness;
-import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.qa.ModelDirectory;
@@ -51,15 +50,9 @@ class SecuredRetrainerIT {
             cluster.createTopic(names.modelVersions(), 1);
             KafkaAcls.createUser(cluster.admin(), RETRAINER, RETRAINER_PASSWORD);
             KafkaAcls.create(cluster.admin(), retrainerAcls(names, v1.modelName()));
-            Map<String, Object> asAdmin =
-                    new HashMap<>(
-                            KafkaTestCluster.scramClient(
-                                    KafkaTestCluster.ADMIN_USER, ADMIN_PASSWORD));
-            asAdmin.put("bootstrap.servers", cluster.bootstrapServers());
+            Map<String, Object> asAdmin = cluster.superUserClient();
             Map<String, Object> config = loop.retrainerConfig(store, v1.modelName());
-            config.put(RetrainerConfig.BOOTSTRAP_SERVERS, cluster.bootstrapServers());
-            KafkaTestCluster.scramClient(RETRAINER, RETRAINER_PASSWORD)
-                    .forEach((key, value) -> config.put(KafkaConnection.PREFIX + key, value));
+            config.putAll(cluster.serviceSettings(RETRAINER, RETRAINER_PASSWORD));
 
             // When: labels arrive (written by the super user)
             try (Retrainer retrainer = Retrainer.start(new RetrainerConfig(config))) {

@@ -85,13 +85,11 @@ public final class ServiceConfigs {
 
     /** The Avro serdes of a service's registry, with its basic-auth credentials when set. */
     public static AvroSerdes avroSerdes(AbstractConfig config) {
-        String url = config.getString(REGISTRY_URL);
-        String user = config.getString(REGISTRY_USERNAME);
-        if (user.isBlank()) {
-            return AvroSerdes.forRegistry(url);
-        }
         Password password = config.getPassword(REGISTRY_PASSWORD);
-        return AvroSerdes.forRegistry(url, user, password == null ? "" : password.value());
+        return AvroSerdes.forRegistry(
+                config.getString(REGISTRY_URL),
+                config.getString(REGISTRY_USERNAME),
+                password == null ? "" : password.value());
     }
 
     /**

@@ -40,9 +40,15 @@ public final class AvroSerdes {
         return fromConfig(Map.of(SchemaResolverConfig.REGISTRY_URL, registryUrl));
     }
 
-    /** As {@link #forRegistry(String)}, for a registry behind HTTP basic auth. */
+    /**
+     * As {@link #forRegistry(String)}, for a registry behind HTTP basic auth; a blank {@code
+     * username} means none.
+     */
     public static AvroSerdes forRegistry(String registryUrl, String username, String password) {
         Objects.requireNonNull(registryUrl, "registryUrl");
+        if (username == null || username.isBlank()) {
+            return forRegistry(registryUrl);
+        }
         return fromConfig(
                 Map.of(
                         SchemaResolverConfig.REGISTRY_URL,

@@ -1,9 +1,11 @@
 package io.spanloop.schemas;
 
+import io.spanloop.config.KafkaConnection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -17,6 +19,21 @@ import org.apache.kafka.common.errors.RecordDeserializationException;
 public final class TopicScan {
 
     private TopicScan() {}
+
+    /**
+     * Settings of a consumer that reads whole topics this way: {@code kafka}'s, {@code
+     * read_committed}, never committing (it has no group), named {@code clientId} (null: Kafka's
+     * default name).
+     */
+    public static Map<String, Object> consumerProps(KafkaConnection kafka, String clientId) {
+        Map<String, Object> props = kafka.clientProps();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        if (clientId != null) {
+            props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        }
+        return props;
+    }
 
     /** All partitions of {@code topic}; empty when the topic does not exist (yet). */
     public static List<TopicPartition> partitions(

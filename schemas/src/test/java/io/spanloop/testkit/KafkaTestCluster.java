@@ -1,5 +1,7 @@
 package io.spanloop.testkit;
 
+import io.spanloop.config.KafkaConnection;
+import io.spanloop.config.ServiceConfigs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -96,6 +98,25 @@ public final class KafkaTestCluster implements AutoCloseable {
                 SCRAM,
                 "sasl.jaas.config",
                 jaas(user, password));
+    }
+
+    /** Settings for a client of this secured cluster as the super user, bootstrap included. */
+    public Map<String, Object> superUserClient() {
+        Map<String, Object> props = new HashMap<>(scramClient(ADMIN_USER, adminPassword));
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        return props;
+    }
+
+    /**
+     * A spanloop service's settings for this secured cluster as {@code user}: its {@code
+     * bootstrap.servers} and the SASL settings under {@code kafka.}, which go to all its clients.
+     */
+    public Map<String, Object> serviceSettings(String user, String password) {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put(ServiceConfigs.BOOTSTRAP_SERVERS, bootstrapServers);
+        scramClient(user, password)
+                .forEach((key, value) -> settings.put(KafkaConnection.PREFIX + key, value));
+        return settings;
     }
 
     private static String jaas(String user, String password) {
