@@ -1,11 +1,11 @@
 package io.spanloop.answerer;
 
-import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.QaModelOptions;
 import io.spanloop.schemas.TopicScan;
+import io.spanloop.versions.VersionLog;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -20,11 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides whether a model-version event should be served and, if so, loads, verifies and warms the
- * version and swaps it into the {@link ModelSlot} — all off the stream threads. A version outside
- * the model store ({@link StoreGuard}), missing, corrupt or unloadable is refused with a log line
- * and counted, as are events for other models and records that are no event; the running model
- * stays.
+ * Loads, verifies and warms the version the model-versions topic says is served ({@link
+ * ModelVersionFollower} decides which) and swaps it into the {@link ModelSlot} — all off the stream
+ * threads. A version outside the model store ({@link StoreGuard}), missing, corrupt or unloadable
+ * is refused with a log line and counted, as are events for other models and records that are no
+ * event; the running model stays.
  */
 public final class ModelReloader implements ModelReloaderMBean {
 
@@ -50,53 +50,63 @@ public final class ModelReloader implements ModelReloaderMBean {
         return slot.current().name();
     }
 
+    /** An event for a model this answerer does not serve: counted and logged. */
+    void onOtherModel(ModelVersion event) {
+        ignored.incrementAndGet();
+        LOG.info(
+                "Ignored an event for model {} (v{}): this answerer serves {}",
+                event.getModelName(),
+                event.getVersion(),
+                servedModelName());
+    }
+
     /**
-     * Serves {@code event}'s version if it is a newer PUBLISHED version of the served model.
+     * Serves {@code target}, the version the model-versions topic says is served, unless it is
+     * served already: a trained version is checked against its event's uri and sha256, the base
+     * version (no event of its own) is opened from the model store by its number.
      *
      * @return whether it is now served
      */
-    public boolean onEvent(ModelVersion event) {
+    public boolean serve(VersionLog.Served target) {
+        if (target.version() == slot.current().version()) {
+            return true;
+        }
         String name = slot.current().name();
-        if (!event.getModelName().equals(name)) {
-            ignored.incrementAndGet();
-            LOG.info(
-                    "Ignored an event for model {} (v{}): this answerer serves {}",
-                    event.getModelName(),
-                    event.getVersion(),
-                    name);
-            return false;
-        }
-        if (event.getStatus() != ModelStatus.PUBLISHED
-                || event.getVersion() <= slot.current().version()) {
-            return false;
-        }
+        ModelVersion event = target.event();
+        String source = event == null ? "the model store" : event.getUri();
         try {
-            Path dir = guard.directory(event, name);
+            Path dir =
+                    event == null
+                            ? guard.directory(name, target.version())
+                            : guard.directory(event, name);
             ModelDirectory directory = ModelDirectory.open(dir);
-            if (directory.version() != event.getVersion()) {
+            if (directory.version() != target.version()) {
                 throw new IllegalStateException(
                         "directory " + dir + " holds version " + directory.version());
             }
-            String actual = sha256(directory.modelFile());
-            if (!actual.equalsIgnoreCase(event.getSha256())) {
-                throw new IllegalStateException(
-                        "sha256 of model.pt is "
-                                + actual
-                                + " but the event says "
-                                + event.getSha256());
+            if (event != null) {
+                String actual = sha256(directory.modelFile());
+                if (!actual.equalsIgnoreCase(event.getSha256())) {
+                    throw new IllegalStateException(
+                            "sha256 of model.pt is "
+                                    + actual
+                                    + " but the event says "
+                                    + event.getSha256());
+                }
             }
             DjlQaModel model = DjlQaModel.load(directory, options);
             slot.swap(model);
             loaded.incrementAndGet();
+            LOG.info("Serving {} {}", name, target.describe());
             return true;
         } catch (RuntimeException | IOException e) {
             String reason =
                     "refused "
-                            + event.getModelName()
+                            + name
                             + " v"
-                            + event.getVersion()
+                            + target.version()
                             + " ("
-                            + event.getUri()
+                            + source
                             + "): "
                             + e.getMessage();
             refused.incrementAndGet();

@@ -1,13 +1,10 @@
 package io.spanloop.answerer;
 
 import io.spanloop.config.KafkaConnection;
-import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.schemas.TopicScan;
+import io.spanloop.versions.VersionLog;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,9 +18,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Follows the model-versions topic from its start (every instance reads all of it: no consumer
- * group) and hands each event to the {@link ModelReloader} on its own thread, so loading a new
- * version never blocks the stream threads. On start, {@link #catchUp()} reads up to the current end
- * and serves only the newest PUBLISHED version.
+ * group), folds the served model's events into a {@link VersionLog}, and whenever the log's served
+ * version changes (a passing candidate, a promote, a pin) has the {@link ModelReloader} serve it,
+ * on a thread of its own, so loading never blocks the stream threads. On start, {@link #catchUp()}
+ * reads up to the current end and serves what the log says then.
  */
 final class ModelVersionFollower implements AutoCloseable {
 
@@ -34,6 +32,7 @@ final class ModelVersionFollower implements AutoCloseable {
     private final ModelReloader reloader;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread thread;
+    private final VersionLog log;
     private boolean assigned;
 
     ModelVersionFollower(
@@ -48,13 +47,14 @@ final class ModelVersionFollower implements AutoCloseable {
                         deserializer);
         this.topic = topic;
         this.reloader = reloader;
+        this.log = new VersionLog(reloader.servedModelName());
         this.thread = new Thread(this::follow, "model-version-follower");
         this.thread.setDaemon(true);
     }
 
     /**
-     * Reads every event published so far and serves the newest PUBLISHED version among them that
-     * loads (a refused one falls back to the next older).
+     * Reads every event published so far and serves the version the log says is served; if that one
+     * does not load, the one served before it, and so on.
      */
     void catchUp() {
         if (!assign()) {
@@ -62,24 +62,29 @@ final class ModelVersionFollower implements AutoCloseable {
             return;
         }
         Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
-        List<ModelVersion> published = new ArrayList<>();
         while (!TopicScan.reached(consumer, end)) {
             for (ConsumerRecord<String, ModelVersion> record :
                     TopicScan.poll(consumer, Duration.ofMillis(500), reloader::onUnreadable)) {
-                ModelVersion event = record.value();
-                if (event != null
-                        && event.getStatus() == ModelStatus.PUBLISHED
-                        && event.getModelName().equals(reloader.servedModelName())) {
-                    published.add(event);
-                }
+                apply(record.value());
             }
         }
-        published.sort(Comparator.comparingLong(ModelVersion::getVersion).reversed());
-        for (ModelVersion event : published) {
-            if (reloader.onEvent(event)) {
+        for (VersionLog.Served served : log.servedMostRecentFirst()) {
+            if (reloader.serve(served)) {
                 return;
             }
         }
+    }
+
+    /** Folds one event into the log; whether the served version changed. */
+    private boolean apply(ModelVersion event) {
+        if (event == null) {
+            return false;
+        }
+        if (!event.getModelName().equals(log.modelName())) {
+            reloader.onOtherModel(event);
+            return false;
+        }
+        return log.add(event);
     }
 
     private boolean assign() {
@@ -103,8 +108,8 @@ final class ModelVersionFollower implements AutoCloseable {
                 }
                 for (ConsumerRecord<String, ModelVersion> record :
                         TopicScan.poll(consumer, Duration.ofSeconds(1), reloader::onUnreadable)) {
-                    if (record.value() != null) {
-                        reloader.onEvent(record.value());
+                    if (apply(record.value())) {
+                        reloader.serve(log.served().get());
                     }
                 }
             }

@@ -1,6 +1,7 @@
 package io.spanloop.answerer;
 
 import io.spanloop.events.ModelVersion;
+import io.spanloop.qa.ModelStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.DirectoryStream;
@@ -41,8 +42,16 @@ final class StoreGuard {
      * @throws RefusedVersionException saying why it is not
      */
     Path directory(ModelVersion event, String modelName) {
+        return checked(pathOf(event.getUri()), modelName);
+    }
+
+    /** Version {@code version} of {@code modelName} in the store, checked the same way. */
+    Path directory(String modelName, long version) {
+        return checked(new ModelStore(store).versionPath(modelName, version), modelName);
+    }
+
+    private Path checked(Path dir, String modelName) {
         Path allowed = store.resolve(modelName);
-        Path dir = pathOf(event.getUri());
         Path real;
         try {
             real = dir.toRealPath();

@@ -218,6 +218,7 @@ class AnswererHotReloadIT {
     private static ModelVersion event(ModelDirectory dir, long version, String uri, String sha) {
         ModelVersion event = event(dir, ModelStatus.PUBLISHED, sha);
         event.setVersion(version);
+        event.setParentVersion(version - 1); // gated against the one before: served if it loads
         event.setUri(uri);
         return event;
     }

@@ -4,6 +4,8 @@ import io.spanloop.events.EvalMetrics;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.SliceMetrics;
+import io.spanloop.events.VersionAction;
+import io.spanloop.versions.VersionLog;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -51,7 +53,7 @@ final class VersionFormat {
                         COLUMNS,
                         version.getModelName(),
                         version.getVersion(),
-                        version.getStatus(),
+                        status(version),
                         version.getParentVersion() == null ? "-" : version.getParentVersion(),
                         emF1(metrics.getCandidateExactMatch(), metrics.getCandidateF1()),
                         emF1(metrics.getIncumbentExactMatch(), metrics.getIncumbentF1()),
@@ -60,10 +62,52 @@ final class VersionFormat {
                         String.format(Locale.ROOT, "%.1f", version.getTrainingSeconds()),
                         version.getDevice(),
                         time(version.getCreatedAt()),
-                        version.getStatus() == ModelStatus.REJECTED && version.getReason() != null
-                                ? version.getReason()
-                                : "")
+                        reason(version))
                 .stripTrailing();
+    }
+
+    /** PUBLISHED, REJECTED or HELD for a trained version; the operator's action otherwise. */
+    static String status(ModelVersion version) {
+        if (version.getAction() != VersionAction.TRAINED) {
+            return version.getAction().toString();
+        }
+        return version.getHeld() ? "HELD" : version.getStatus().toString();
+    }
+
+    private static String reason(ModelVersion version) {
+        String note = version.getReason() == null ? "" : version.getReason();
+        if (version.getAction() != VersionAction.TRAINED) {
+            return "by " + version.getActor() + (note.isEmpty() ? "" : ": " + note);
+        }
+        return version.getStatus() == ModelStatus.REJECTED ? note : "";
+    }
+
+    /**
+     * {@code served: demo v3 (promoted by alice at 2026-12-01T10:00:00Z)}, with the pin if there is
+     * one; before any version passed the gate, the base version.
+     */
+    static String served(VersionLog log) {
+        String served =
+                log.served()
+                        .map(VersionLog.Served::describe)
+                        .orElseGet(
+                                () ->
+                                        log.baseVersion().isPresent()
+                                                ? "v"
+                                                        + log.baseVersion().getAsLong()
+                                                        + " (the base version: no candidate"
+                                                        + " passed the gate yet)"
+                                                : "the answerers' configured model");
+        return "served: "
+                + log.modelName()
+                + " "
+                + served
+                + log.pin()
+                        .map(
+                                pin ->
+                                        "; pinned: candidates are held until"
+                                                + " `spanloop versions unpin`")
+                        .orElse("");
     }
 
     /** The version's line, then a line per evaluation slice. */

@@ -133,7 +133,9 @@ class VersionsCommandIT {
         // Then
         assertThat(run.status()).as(run.err()).isZero();
         List<String> lines = run.outLines();
-        assertThat(lines).hasSize(3);
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(3))
+                .isEqualTo("served: tiny-bert-qa v1 (the newest version that passed the gate)");
         assertThat(lines.get(0).split(" {2,}"))
                 .containsExactly(
                         "MODEL",
@@ -207,19 +209,88 @@ class VersionsCommandIT {
         AtomicInteger status = new AtomicInteger(-1);
         Thread runner = new Thread(() -> status.set(Cli.run(args, context)), "versions-follow");
         runner.start();
-        awaitLines(out, 2);
+        awaitLines(out, 3);
 
         // When: the retrainer publishes another one
         publish(env, names, V3, false);
 
-        // Then: it is printed as it arrives, and the command ends cleanly when stopped
-        awaitLines(out, 3);
-        assertThat(out.toString(StandardCharsets.UTF_8).lines().toList().get(2).split(" +"))
+        // Then: it is printed as it arrives, with the served version it makes, and the command
+        // ends cleanly when stopped
+        awaitLines(out, 5);
+        List<String> lines = out.toString(StandardCharsets.UTF_8).lines().toList();
+        assertThat(lines.get(3).split(" +"))
                 .startsWith("tiny-bert-qa", "3", "PUBLISHED", "1", "62.5/70.0", "50.0/55.3");
+        assertThat(lines.get(4)).startsWith("served: tiny-bert-qa v3 (the newest");
         runner.interrupt();
         runner.join(30_000);
         assertThat(runner.isAlive()).isFalse();
         assertThat(status.get()).isZero();
+    }
+
+    @Test
+    void shouldPromotePinAndUnpinWithClearRefusals(KafkaEnvironment env) {
+        // Given: v1 (base, published), v2 rejected, v3 published and served
+        TopicNames names = env.createTopics(env.newTopicNames(), 1);
+        publish(env, names, V1, false);
+        publish(env, names, V2, false);
+        publish(env, names, V3, false);
+
+        // When: v1 is promoted back
+        CliRun promote =
+                CliRun.against(
+                        env,
+                        names,
+                        null,
+                        "versions",
+                        "promote",
+                        "1",
+                        "--by",
+                        "alice",
+                        "--note",
+                        "v3 answers dates wrong");
+
+        // Then: the event is on the topic and the served line says so
+        assertThat(promote.status()).as(promote.err()).isZero();
+        assertThat(promote.outLines().get(0).split(" +"))
+                .startsWith("tiny-bert-qa", "1", "PROMOTED")
+                .endsWith("by", "alice:", "v3", "answers", "dates", "wrong");
+        assertThat(promote.outLines().get(1))
+                .startsWith("served: tiny-bert-qa v1 (promoted by alice at ");
+
+        // And: a rejected version, an unknown one, a served one are refused with the reason
+        CliRun rejected = CliRun.against(env, names, null, "versions", "promote", "2");
+        assertThat(rejected.status()).isEqualTo(1);
+        assertThat(rejected.err())
+                .contains("promote refused: v2 was REJECTED by the gate (F1 45.5");
+        assertThat(CliRun.against(env, names, null, "versions", "promote", "9").err())
+                .contains("there is no v9 of tiny-bert-qa");
+        assertThat(CliRun.against(env, names, null, "versions", "promote", "1").err())
+                .contains("v1 is already served");
+        assertThat(CliRun.against(env, names, null, "versions", "promote", "x").err())
+                .contains("the version must be a positive number, not x");
+        assertThat(CliRun.against(env, names, null, "versions", "unpin").err())
+                .contains("is not pinned");
+
+        // When: v3 is pinned, then unpinned
+        CliRun pin = CliRun.against(env, names, null, "versions", "pin", "v3", "--by", "bob");
+        assertThat(pin.status()).as(pin.err()).isZero();
+        assertThat(pin.outLines().get(1))
+                .startsWith("served: tiny-bert-qa v3 (pinned by bob at ")
+                .endsWith("; pinned: candidates are held until `spanloop versions unpin`");
+        assertThat(CliRun.against(env, names, null, "versions", "pin", "3").err())
+                .contains("already pinned to v3");
+        CliRun unpin = CliRun.against(env, names, null, "versions", "unpin", "--by", "bob");
+        assertThat(unpin.status()).as(unpin.err()).isZero();
+
+        // Then: the listing shows every action and what is served
+        CliRun list = CliRun.against(env, names, null, "versions", "--once");
+        List<String> lines = list.outLines();
+        assertThat(lines.subList(1, lines.size() - 1))
+                .extracting(line -> line.split(" +")[2])
+                .containsExactly(
+                        "PUBLISHED", "REJECTED", "PUBLISHED", "PROMOTED", "PINNED", "UNPINNED");
+        assertThat(lines.get(lines.size() - 1))
+                .startsWith("served: tiny-bert-qa v3 (promoted by bob");
     }
 
     private static void awaitLines(ByteArrayOutputStream out, int count) throws Exception {

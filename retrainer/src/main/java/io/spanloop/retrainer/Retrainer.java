@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +40,8 @@ public final class Retrainer implements AutoCloseable {
     private final LabelSnapshot snapshot;
     private final VersionPublisher publisher;
     private final TrainingRun training;
-    private final List<ModelVersion> events;
+    private final Supplier<VersionHistory> historyReader;
+    private VersionHistory history; // guarded by this
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -52,13 +54,14 @@ public final class Retrainer implements AutoCloseable {
             LabelSnapshot snapshot,
             VersionPublisher publisher,
             TrainingRun training,
-            List<ModelVersion> events) {
+            Supplier<VersionHistory> historyReader) {
         this.config = config;
         this.store = store;
         this.snapshot = snapshot;
         this.publisher = publisher;
         this.training = training;
-        this.events = new ArrayList<>(events);
+        this.historyReader = historyReader;
+        this.history = historyReader.get();
         this.thread = new Thread(this::loop, "retrainer");
     }
 
@@ -74,12 +77,13 @@ public final class Retrainer implements AutoCloseable {
         VersionPublisher publisher =
                 new VersionPublisher(bootstrap, topics.modelVersions(), config.modelName());
         try {
-            VersionHistory history =
-                    VersionHistory.read(
-                            bootstrap,
-                            topics.modelVersions().name(),
-                            config.modelName(),
-                            topics.modelVersions().valueSerde().deserializer());
+            Supplier<VersionHistory> historyReader =
+                    () ->
+                            VersionHistory.read(
+                                    bootstrap,
+                                    topics.modelVersions().name(),
+                                    config.modelName(),
+                                    topics.modelVersions().valueSerde().deserializer());
             SquadDataset seed = config.seedFile().map(Retrainer::readSeed).orElse(null);
             Retrainer retrainer =
                     new Retrainer(
@@ -91,7 +95,7 @@ public final class Retrainer implements AutoCloseable {
                                     topics.feedback().valueSerde().deserializer()),
                             publisher,
                             new TrainingRun(config, store, seed, readEvalFiles(config)),
-                            history.events());
+                            historyReader);
             retrainer.announceUnpublishedArtifacts();
             retrainer.thread.start();
             LOG.info(
@@ -167,32 +171,42 @@ public final class Retrainer implements AutoCloseable {
         }
     }
 
+    private synchronized VersionHistory history() {
+        return history;
+    }
+
+    /** Reads the model-versions topic again: an operator may have promoted, pinned or unpinned. */
+    private synchronized VersionHistory refreshHistory() {
+        history = historyReader.get();
+        return history;
+    }
+
     /**
-     * The version new candidates start from: the newest PUBLISHED one, else the newest stored;
-     * always opened from this retrainer's own store (an event's uri is only what it says).
+     * The version new candidates start from and are gated against: the served one (the newest
+     * passing, or what an operator promoted or pinned), else the first stored; always opened from
+     * this retrainer's own store (an event's uri is only what it says).
      */
     ModelDirectory serving() {
-        for (int i = events.size() - 1; i >= 0; i--) {
-            ModelVersion event = events.get(i);
-            if (event.getStatus() == ModelStatus.PUBLISHED) {
-                return store.open(config.modelName(), event.getVersion());
-            }
-        }
-        return store.open(config.modelName(), store.versions(config.modelName()).get(0));
+        OptionalLong served = history().served();
+        return store.open(
+                config.modelName(),
+                served.isPresent()
+                        ? served.getAsLong()
+                        : store.versions(config.modelName()).get(0));
     }
 
     private Map<Integer, Long> covered() {
-        return new VersionHistory(events).coveredOffsets();
+        return history().coveredOffsets();
     }
 
     private long nextVersion() {
         OptionalLong stored = store.latestVersion(config.modelName());
-        return Math.max(stored.orElse(0), new VersionHistory(events).highestVersion()) + 1;
+        return Math.max(stored.orElse(0), history().highestVersion()) + 1;
     }
 
     /** Artifact first, event second: a crash in between leaves a version to announce now. */
     private void announceUnpublishedArtifacts() {
-        long announced = new VersionHistory(events).highestVersion();
+        long announced = history().highestVersion();
         OptionalLong latest = store.latestVersion(config.modelName());
         if (latest.isEmpty() || latest.getAsLong() <= Math.max(1, announced)) {
             return;
@@ -214,10 +228,26 @@ public final class Retrainer implements AutoCloseable {
         return event;
     }
 
+    /**
+     * Publishes a candidate's event; one that passed the gate is held instead (status REJECTED,
+     * {@code held}) if it would not be served: serving is pinned, or another version was promoted
+     * while it trained.
+     */
     private void publish(ModelVersion event) {
+        if (event.getStatus() == ModelStatus.PUBLISHED) {
+            refreshHistory()
+                    .log()
+                    .holdReason(event)
+                    .ifPresent(
+                            why -> {
+                                event.setStatus(ModelStatus.REJECTED);
+                                event.setHeld(true);
+                                event.setReason("passed the gate, held: " + why);
+                            });
+        }
         publisher.publish(event);
-        synchronized (events) {
-            events.add(event);
+        synchronized (this) {
+            history.log().add(event);
         }
         LOG.info(
                 "Published {} v{} {}: candidate EM {} F1 {}, incumbent EM {} F1 {} on {} held-out"
@@ -284,7 +314,9 @@ public final class Retrainer implements AutoCloseable {
                             + " logged above with its position)",
                     labels.skipped().size());
         }
-        ModelVersion event = training.run(labels, covered(), serving(), nextVersion(), events());
+        VersionHistory now = refreshHistory();
+        ModelVersion event =
+                training.run(labels, covered(), serving(), nextVersion(), now.trainedEvents());
         publish(event);
         lastTraining = Instant.now();
     }
@@ -296,11 +328,12 @@ public final class Retrainer implements AutoCloseable {
         }
     }
 
-    /** The events this retrainer knows of (published before its start, and by it). */
+    /**
+     * The events this retrainer knows of, in topic order: read at its start and before each
+     * training, and its own.
+     */
     public List<ModelVersion> events() {
-        synchronized (events) {
-            return List.copyOf(events);
-        }
+        return history().log().events();
     }
 
     /** Blocks until the retrainer stops; the failure that stopped it, if any. */

@@ -1,16 +1,16 @@
 package io.spanloop.retrainer;
 
 import io.spanloop.config.KafkaConnection;
-import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.PartitionOffset;
 import io.spanloop.schemas.TopicScan;
+import io.spanloop.versions.VersionLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
@@ -20,10 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What the model-versions topic says about one model: every committed event in order. A restarted
- * retrainer learns from it which feedback it already trained on and which version is serving.
+ * What the model-versions topic says about one model: every committed event in topic order, folded
+ * into a {@link VersionLog}. The retrainer reads it on start and before each training, so it learns
+ * which feedback it already trained on, which version is served (an operator may have promoted or
+ * pinned one) and whether a passing candidate would be served.
  */
-record VersionHistory(List<ModelVersion> events) {
+record VersionHistory(VersionLog log) {
 
     private static final Logger LOG = LoggerFactory.getLogger(VersionHistory.class);
 
@@ -50,33 +52,36 @@ record VersionHistory(List<ModelVersion> events) {
                 }
             }
         }
-        events.sort((a, b) -> Long.compare(a.getVersion(), b.getVersion()));
-        return new VersionHistory(List.copyOf(events));
+        return new VersionHistory(VersionLog.of(modelName, events));
     }
 
-    /** The newest PUBLISHED version, if any. */
-    Optional<ModelVersion> serving() {
-        ModelVersion newest = null;
-        for (ModelVersion event : events) {
-            if (event.getStatus() == ModelStatus.PUBLISHED) {
-                newest = event;
-            }
-        }
-        return Optional.ofNullable(newest);
+    /** The version served now, if an event decided one (else the base version serves). */
+    OptionalLong served() {
+        return log.served()
+                .map(served -> OptionalLong.of(served.version()))
+                .orElse(OptionalLong.empty());
     }
 
-    /** The feedback offsets the last training (published or rejected) covered. */
+    /** The feedback offsets the last training (published, held or rejected) covered. */
     Map<Integer, Long> coveredOffsets() {
         Map<Integer, Long> covered = new HashMap<>();
-        if (!events.isEmpty()) {
-            for (PartitionOffset offset : events.get(events.size() - 1).getFeedbackOffsets()) {
-                covered.put(offset.getPartition(), offset.getOffset());
-            }
-        }
+        log.lastTrained()
+                .ifPresent(
+                        last -> {
+                            for (PartitionOffset offset : last.getFeedbackOffsets()) {
+                                covered.put(offset.getPartition(), offset.getOffset());
+                            }
+                        });
         return covered;
     }
 
+    /** The highest version trained (0 when none). */
     long highestVersion() {
-        return events.isEmpty() ? 0 : events.get(events.size() - 1).getVersion();
+        return log.trainedEvents().stream().mapToLong(ModelVersion::getVersion).max().orElse(0);
+    }
+
+    /** The TRAINED events by version (which training first covered which label). */
+    List<ModelVersion> trainedEvents() {
+        return log.trainedEvents();
     }
 }

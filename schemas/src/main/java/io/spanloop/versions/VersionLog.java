@@ -21,7 +21,8 @@ import java.util.OptionalLong;
  *       the version served when it arrives; otherwise it is held (a candidate gated against v4 must
  *       not replace v2 that an operator promoted while it trained);
  *   <li>PROMOTED serves its version; PINNED serves its version and holds every later candidate;
- *       UNPINNED lets passing candidates be served again (the served version stays);
+ *       UNPINNED lets passing candidates be served again (the served version stays, as if
+ *       promoted);
  *   <li>only versions that passed the gate, and the base version the first candidate was trained
  *       from, can be promoted or pinned.
  * </ul>
@@ -67,7 +68,7 @@ public final class VersionLog {
     private final String modelName;
     private final Map<Long, ModelVersion> trained = new LinkedHashMap<>();
     private final List<ModelVersion> events = new ArrayList<>();
-    private final List<Long> servedOrder = new ArrayList<>();
+    private final List<Served> servedOrder = new ArrayList<>();
     private Served served;
     private Pin pin;
     private Long baseVersion;
@@ -113,7 +114,19 @@ public final class VersionLog {
                     pin = new Pin(event.getVersion(), event.getActor(), event.getCreatedAt());
                 }
             }
-            case UNPINNED -> pin = null;
+            case UNPINNED -> {
+                pin = null;
+                if (served != null && served.why() == Why.PINNED) {
+                    // still the operator's choice, no longer frozen
+                    served =
+                            new Served(
+                                    served.version(),
+                                    served.event(),
+                                    Why.PROMOTED,
+                                    served.actor(),
+                                    served.since());
+                }
+            }
             default -> {
                 return false;
             }
@@ -161,8 +174,8 @@ public final class VersionLog {
     private void serve(long version, Why why, ModelVersion event) {
         String actor = why == Why.NEWEST_PASSING ? null : event.getActor();
         served = new Served(version, trained.get(version), why, actor, event.getCreatedAt());
-        servedOrder.remove(version);
-        servedOrder.add(version);
+        servedOrder.removeIf(earlier -> earlier.version() == version);
+        servedOrder.add(served);
     }
 
     private static boolean passed(ModelVersion event) {
@@ -232,8 +245,8 @@ public final class VersionLog {
      * Versions served at some point, the current one first, then the ones before it (most recent
      * first): what an answerer falls back to when the served one does not load.
      */
-    public List<Long> servedMostRecentFirst() {
-        List<Long> order = new ArrayList<>(servedOrder);
+    public List<Served> servedMostRecentFirst() {
+        List<Served> order = new ArrayList<>(servedOrder);
         java.util.Collections.reverse(order);
         return order;
     }

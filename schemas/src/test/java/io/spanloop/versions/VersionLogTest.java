@@ -46,7 +46,9 @@ class VersionLogTest {
 
         assertThat(log.served()).get().extracting(VersionLog.Served::version).isEqualTo(4L);
         assertThat(log.served().get().why()).isEqualTo(VersionLog.Why.NEWEST_PASSING);
-        assertThat(log.servedMostRecentFirst()).containsExactly(4L, 2L);
+        assertThat(log.servedMostRecentFirst())
+                .extracting(VersionLog.Served::version)
+                .containsExactly(4L, 2L);
         assertThat(log.baseVersion()).hasValue(1);
     }
 
@@ -85,6 +87,7 @@ class VersionLogTest {
         log.add(VersionActions.unpin(log, "bob", null, NOW));
         assertThat(log.pin()).isEmpty();
         assertThat(log.served().get().version()).isEqualTo(2);
+        assertThat(log.served().get().describe()).startsWith("v2 (promoted by bob");
         log.add(trained(4, 2, ModelStatus.PUBLISHED));
         assertThat(log.served().get().version()).isEqualTo(4);
     }
