@@ -13,6 +13,8 @@ import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
 import io.spanloop.testkit.Records;
+import io.spanloop.versions.VersionActions;
+import io.spanloop.versions.VersionLog;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Hot reload on a real broker: a PUBLISHED version is swapped in while questions flow (every
  * question answered exactly once, later answers name the new version); corrupt or mismatching
  * versions are refused and the running model stays; a restarted answerer serves the newest
- * PUBLISHED version.
+ * PUBLISHED version; promoted and pinned versions are served as the version log says, across swaps
+ * and restarts.
  */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class AnswererHotReloadIT {
@@ -199,6 +202,100 @@ class AnswererHotReloadIT {
             Await.until(() -> reloads.getServedVersion() == 8L, Duration.ofSeconds(60), "v8");
             assertThat(reloads.getRefusedVersions()).isEqualTo(6);
         }
+    }
+
+    @Test
+    void shouldServePromotedAndPinnedVersionsAcrossSwapsAndRestarts(
+            KafkaEnvironment env, @TempDir Path store, @TempDir Path stateDir) throws Exception {
+        // Given: v1 configured, v2 and v3 passed the gate one after the other (v3 serves)
+        ModelDirectory v1 = TinyModel.copyTo(store, 1);
+        AnswererHarness harness = new AnswererHarness(env, v1, 2);
+        VersionLog log = new VersionLog(v1.modelName());
+        try (Answerer answerer = harness.startAnswerer(stateDir.resolve("a"));
+                KafkaConsumer<String, Answer> consumer = harness.answerConsumer()) {
+            ModelReloaderMBean reloads = answerer.reloads();
+            publishTrained(harness, log, TinyModel.copyTo(store, 2), 1);
+            publishTrained(harness, log, TinyModel.copyTo(store, 3), 2);
+            Await.until(() -> reloads.getServedVersion() == 3L, Duration.ofSeconds(60), "v3");
+
+            // When: an operator promotes v2 while questions flow
+            List<Question> questions = Questions.mixed("promote", 240);
+            CompletableFuture<Void> producing =
+                    CompletableFuture.runAsync(() -> produceSlowly(harness, questions));
+            List<ConsumerRecord<String, Answer>> answers =
+                    new ArrayList<>(
+                            Records.readAtLeast(
+                                    consumer, 40, Duration.ofSeconds(60), Duration.ZERO));
+            publishAction(
+                    harness, log, VersionActions.promote(log, 2, "alice", null, Instant.now()));
+            producing.get(120, TimeUnit.SECONDS);
+            answers.addAll(
+                    Records.readAtLeast(
+                            consumer,
+                            questions.size() - answers.size(),
+                            Duration.ofSeconds(90),
+                            Duration.ofSeconds(2)));
+
+            // Then: each question answered once, by v3 and then by v2 only
+            assertThat(
+                            answers.stream()
+                                    .collect(
+                                            Collectors.groupingBy(
+                                                    ConsumerRecord::key, Collectors.counting())))
+                    .containsOnlyKeys(questions.stream().map(Question::getId).toList())
+                    .allSatisfy((id, count) -> assertThat(count).isEqualTo(1L));
+            List<Long> versions = answers.stream().map(r -> r.value().getModelVersion()).toList();
+            assertThat(versions).containsOnly(3L, 2L).contains(3L);
+            int firstV2 = versions.indexOf(2L);
+            assertThat(versions.subList(firstV2, versions.size())).containsOnly(2L);
+            assertThat(reloads.getServedVersion()).isEqualTo(2L);
+
+            // When: v2 is pinned and a candidate gated against v2 passes meanwhile
+            publishAction(harness, log, VersionActions.pin(log, 2, "bob", null, Instant.now()));
+            publishTrained(harness, log, TinyModel.copyTo(store, 4), 2);
+            // Then: a new answerer (reading the whole topic) serves the pinned v2, not v4
+            try (Answerer restarted = harness.startAnswerer(stateDir.resolve("b"))) {
+                assertThat(restarted.models().current().version()).isEqualTo(2L);
+            }
+            assertThat(reloads.getServedVersion()).isEqualTo(2L);
+
+            // When: unpinned, the next passing candidate serves again
+            publishAction(harness, log, VersionActions.unpin(log, "bob", null, Instant.now()));
+            publishTrained(harness, log, TinyModel.copyTo(store, 5), 2);
+            Await.until(() -> reloads.getServedVersion() == 5L, Duration.ofSeconds(60), "v5");
+
+            // When: the base version, which has no event of its own, is promoted
+            publishAction(
+                    harness, log, VersionActions.promote(log, 1, "alice", null, Instant.now()));
+            Await.until(() -> reloads.getServedVersion() == 1L, Duration.ofSeconds(60), "v1");
+            harness.produce(
+                    List.of(Questions.question("after-rollback", "what?", "paris is a city")));
+            assertThat(Records.readAtLeast(consumer, 1, Duration.ofSeconds(30), Duration.ZERO))
+                    .singleElement()
+                    .satisfies(r -> assertThat(r.value().getModelVersion()).isEqualTo(1L));
+            assertThat(reloads.getRefusedVersions()).isZero();
+        }
+        // And: restarted, the promoted base version serves from the start
+        try (Answerer restarted = harness.startAnswerer(stateDir.resolve("c"))) {
+            assertThat(restarted.models().current().version()).isEqualTo(1L);
+        }
+    }
+
+    /** A candidate the retrainer trained and gated against {@code incumbent}, passing. */
+    private static void publishTrained(
+            AnswererHarness harness, VersionLog log, ModelDirectory dir, long incumbent)
+            throws java.io.IOException {
+        ModelVersion event =
+                event(dir, ModelStatus.PUBLISHED, ModelReloader.sha256(dir.modelFile()));
+        event.setParentVersion(incumbent);
+        event.setIncumbentVersion(incumbent);
+        publish(harness, event);
+        log.add(event);
+    }
+
+    private static void publishAction(AnswererHarness harness, VersionLog log, ModelVersion event) {
+        publish(harness, event);
+        log.add(event);
     }
 
     private static void refused(
