@@ -9,6 +9,7 @@ import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.PartitionOffset;
 import io.spanloop.events.Question;
+import io.spanloop.events.VersionAction;
 import io.spanloop.local.Console;
 import io.spanloop.qa.TrainingExample;
 import io.spanloop.schemas.Topic;
@@ -282,6 +283,7 @@ public final class LearningDriver {
             ModelVersion version = record.value();
             if (version == null
                     || !version.getModelName().equals(modelName)
+                    || version.getAction() != VersionAction.TRAINED
                     || version.getVersion() <= 1) {
                 continue;
             }
