@@ -509,6 +509,8 @@
             return;
         }
         state.draft = initialDraft(state.item);
+        state.heat.rank = -1;
+        H.markJump($('context'), -1);
         document.getSelection().removeAllRanges();
         renderDraft(false);
     }

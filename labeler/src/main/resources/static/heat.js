@@ -130,7 +130,7 @@
         return tokens.map((t, i) => i).sort((a, b) => tokens[b].startP - tokens[a].startP || a - b);
     }
 
-    /** Marks the token's elements as the one the keyboard jumped to (and no other). */
+    /** Marks the token's elements as the one the keyboard jumped to, and no other (-1: none). */
     function markJump(container, index) {
         for (const el of container.querySelectorAll('.tok.jump')) {
             el.classList.remove('jump');
