@@ -7,6 +7,7 @@
     'use strict';
 
     const O = window.SpanOffsets;
+    const H = window.SpanHeat;
     const PAGE = 50;
     const STATUS_EVERY_MS = 15000;
     const EMPTY_RETRY_MS = 4000;
@@ -19,6 +20,7 @@
         csrf: null,
         item: null, // the Item on screen, or null
         draft: null, // the selected span {start, end, text}, or null
+        heat: noHeat(), // the item's token scores and where the likely-start jumps are
         trail: [], // question ids shown this session, in order
         pos: -1, // index of the shown item in trail (trail.length when past the end)
         reviewed: [], // question ids given a verdict this session, oldest first (for undo)
@@ -28,6 +30,10 @@
     };
 
     const $ = (id) => document.getElementById(id);
+
+    function noHeat() {
+        return { tokens: [], order: [], rank: -1 };
+    }
 
     class ApiError extends Error {
         constructor(status, message) {
@@ -147,6 +153,7 @@
         state.csrf = null;
         state.item = null;
         state.draft = null;
+        state.heat = noHeat();
         clearHighlights();
         showLogin(message);
     }
@@ -445,6 +452,44 @@
         }
     }
 
+    /**
+     * Moves the selection's start to the next (dir 1) or previous (dir -1) likely start: the
+     * tokens in order of the model's start probability, most likely first. The end stays unless
+     * the start would pass it; then the selection is that token.
+     */
+    function jumpToLikelyStart(dir) {
+        const item = state.item;
+        const heat = state.heat;
+        if (!item) {
+            return;
+        }
+        if (heat.order.length === 0) {
+            flash('This answer carries no token scores (the answerer’s answers.token.scores).');
+            return;
+        }
+        const count = heat.order.length;
+        if (heat.rank < 0) {
+            heat.rank = 0; // either key starts at the most likely start
+        } else {
+            heat.rank = (heat.rank + (dir > 0 ? 1 : count - 1)) % count;
+        }
+        const index = heat.order[heat.rank];
+        const token = heat.tokens[index];
+        const keepEnd = state.draft && state.draft.end > token.start;
+        const span = O.spanOf(item.context, token.start, keepEnd ? state.draft.end : token.end);
+        if (!span) {
+            return;
+        }
+        state.draft = span;
+        renderDraft(true);
+        H.markJump($('context'), index);
+        scrollToSpan(span, span.start);
+        $('context').focus({ preventScroll: true });
+        flash(`Likely start ${heat.rank + 1} of ${count}: “${item.context.substring(token.start,
+            token.end)}” (starts the answer: ${H.percent(token.startP)}, ends it: `
+            + `${H.percent(token.endP)})`);
+    }
+
     function chooseCandidate(index) {
         const item = state.item;
         const candidate = item && (item.candidates || [])[index];
@@ -464,6 +509,8 @@
             return;
         }
         state.draft = initialDraft(state.item);
+        state.heat.rank = -1;
+        H.markJump($('context'), -1);
         document.getSelection().removeAllRanges();
         renderDraft(false);
     }
@@ -485,6 +532,7 @@
         const best = item.best;
         O.renderContext(ctx, item.context,
             best ? [{ start: best.start, end: best.end, className: 'best' }] : []);
+        renderHeat(ctx, item);
         ctx.scrollTop = 0;
 
         const reviewed = $('reviewed');
@@ -527,6 +575,15 @@
             scrollToSpan(best, best.start);
         }
         ctx.focus({ preventScroll: true });
+    }
+
+    /** The model's start/end probabilities under each token, when the answer carries them. */
+    function renderHeat(ctx, item) {
+        const tokens = H.tokensOf(item);
+        state.heat = { tokens, order: H.byStartProbability(tokens), rank: -1 };
+        H.paint(ctx, tokens);
+        ctx.classList.toggle('heat', tokens.length > 0);
+        $('heat-legend').hidden = tokens.length === 0;
     }
 
     function renderCandidates(item) {
@@ -631,6 +688,7 @@
     function showEmpty() {
         state.item = null;
         state.draft = null;
+        state.heat = noHeat();
         clearHighlights();
         hideError();
         $('item').hidden = true;
@@ -712,6 +770,8 @@
         '.': () => moveEdge('start', 1, 'char'),
         '<': () => moveEdge('end', -1, 'char'),
         '>': () => moveEdge('end', 1, 'char'),
+        h: () => jumpToLikelyStart(1),
+        H: () => jumpToLikelyStart(-1),
     };
 
     function onKeyDown(event) {
@@ -737,7 +797,7 @@
             return;
         }
         event.preventDefault();
-        const moves = /^[[\]{},.<>]$/.test(event.key);
+        const moves = /^[[\]{},.<>hH]$/.test(event.key);
         if (event.repeat && !moves) {
             return; // a held key must not give several verdicts
         }

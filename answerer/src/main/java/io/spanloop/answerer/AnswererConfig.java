@@ -51,6 +51,7 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String MAX_CONTEXT_CHARS = "question.max.context.chars";
     public static final String MAX_QUESTION_CHARS = "question.max.question.chars";
+    public static final String ANSWERS_TOKEN_SCORES = "answers.token.scores";
 
     public static final ConfigDef DEFINITION =
             ServiceConfigs.withConnections(
@@ -187,7 +188,16 @@ public final class AnswererConfig extends AbstractConfig {
                             2_000,
                             Range.atLeast(1),
                             Importance.MEDIUM,
-                            "Longer questions go to the dead-letter topic.");
+                            "Longer questions go to the dead-letter topic.")
+                    .define(
+                            ANSWERS_TOKEN_SCORES,
+                            Type.BOOLEAN,
+                            false,
+                            Importance.LOW,
+                            "Each answer carries tokenScores: every context token's start and end"
+                                    + " probability (about 8 bytes a token, at most 4096 tokens),"
+                                    + " which the labeler shows as a heat map. Off: the field is"
+                                    + " null and nothing is computed.");
 
     public AnswererConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);
@@ -237,7 +247,8 @@ public final class AnswererConfig extends AbstractConfig {
         return new QaModelOptions(
                 DeviceSpec.parse(getString(MODEL_DEVICE)),
                 getInt(MODEL_TOP_K),
-                getInt(MODEL_MAX_WINDOWS_PER_FORWARD));
+                getInt(MODEL_MAX_WINDOWS_PER_FORWARD),
+                getBoolean(ANSWERS_TOKEN_SCORES));
     }
 
     public EngineSettings engineSettings() {

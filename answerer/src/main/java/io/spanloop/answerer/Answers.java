@@ -6,7 +6,10 @@ import io.spanloop.events.ScoredSpan;
 import io.spanloop.qa.AnswerSpan;
 import io.spanloop.qa.QaModel;
 import io.spanloop.qa.QaResult;
+import io.spanloop.qa.TokenScores;
+import io.spanloop.schemas.ProbabilityBytes;
 import java.time.Instant;
+import java.util.Arrays;
 
 /** Maps the model's result for a question to the {@code Answer} event. */
 final class Answers {
@@ -33,7 +36,17 @@ final class Answers {
                 .setInferenceMicros(inferenceMicros)
                 .setBatchSize(batchSize)
                 .setAttributes(question.getAttributes())
+                .setTokenScores(
+                        result.tokenScores() == null ? null : tokenScores(result.tokenScores()))
                 .build();
+    }
+
+    private static io.spanloop.events.TokenScores tokenScores(TokenScores scores) {
+        return new io.spanloop.events.TokenScores(
+                Arrays.stream(scores.starts()).boxed().toList(),
+                Arrays.stream(scores.ends()).boxed().toList(),
+                ProbabilityBytes.encode(scores.startProbabilities()),
+                ProbabilityBytes.encode(scores.endProbabilities()));
     }
 
     private static ScoredSpan span(AnswerSpan span) {

@@ -103,6 +103,24 @@ class AnswererConfigTest {
     }
 
     @Test
+    void shouldScoreTokensOnlyWhenAskedTo() {
+        assertThat(
+                        AnswererConfig.load(null, Map.of("SPANLOOP_ANSWERER_MODEL_DIR", "/m/1"))
+                                .modelOptions()
+                                .tokenScores())
+                .isFalse();
+        assertThat(
+                        AnswererConfig.load(
+                                        null,
+                                        Map.of(
+                                                "SPANLOOP_ANSWERER_MODEL_DIR", "/m/1",
+                                                "SPANLOOP_ANSWERER_ANSWERS_TOKEN_SCORES", "true"))
+                                .modelOptions()
+                                .tokenScores())
+                .isTrue();
+    }
+
+    @Test
     void shouldRequireAModelDirectory() {
         assertThatThrownBy(() -> new AnswererConfig(Map.of()))
                 .isInstanceOf(ConfigException.class)

@@ -5,14 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Question;
 import io.spanloop.events.ScoredSpan;
+import io.spanloop.events.TokenScores;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.testing.TinyModel;
+import io.spanloop.schemas.ProbabilityBytes;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
 import io.spanloop.testkit.Records;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -90,6 +93,7 @@ class AnswererIT {
                 Answer answer = record.value();
                 assertThat(answer.getContext()).isEqualTo(byId.get(record.key()).getContext());
                 assertThat(answer.getModelVersion()).isEqualTo(1L);
+                assertThat(answer.getTokenScores()).as("token scores are off by default").isNull();
                 for (ScoredSpan span : answer.getCandidates()) {
                     assertThat(answer.getContext().substring(span.getStart(), span.getEnd()))
                             .isEqualTo(span.getText());
@@ -112,6 +116,56 @@ class AnswererIT {
                     .filteredOn(r -> reason(r).startsWith("undeserializable"))
                     .singleElement()
                     .satisfies(r -> assertThat(r.value()).isEqualTo(garbage));
+        }
+    }
+
+    @Test
+    void shouldCarryEachContextTokensStartAndEndProbabilityWhenAskedTo(
+            KafkaEnvironment env, @TempDir Path stateDir) throws Exception {
+        // Given: an answerer with token scores on
+        AnswererHarness harness = new AnswererHarness(env, model, 1);
+        Map<String, Object> config = harness.config(stateDir);
+        config.put(AnswererConfig.ANSWERS_TOKEN_SCORES, true);
+        List<Question> questions = Questions.mixed("s", 8);
+        try (Answerer answerer = Answerer.start(new AnswererConfig(config))) {
+            // When
+            harness.produce(questions);
+            List<ConsumerRecord<String, Answer>> answers;
+            try (KafkaConsumer<String, Answer> consumer = harness.answerConsumer()) {
+                answers =
+                        Records.readAtLeast(
+                                consumer, questions.size(), Duration.ofSeconds(60), Duration.ZERO);
+            }
+
+            // Then: every answer scores its context's tokens, in UTF-16 offsets, one byte each
+            assertThat(answers).hasSize(questions.size());
+            for (ConsumerRecord<String, Answer> record : answers) {
+                Answer answer = record.value();
+                String context = answer.getContext();
+                TokenScores scores = answer.getTokenScores();
+                assertThat(scores).as("token scores of %s", record.key()).isNotNull();
+                int n = scores.getStarts().size();
+                assertThat(n).isPositive();
+                assertThat(scores.getEnds()).hasSize(n);
+                assertThat(scores.getStartProbabilities().remaining()).isEqualTo(n);
+                assertThat(scores.getEndProbabilities().remaining()).isEqualTo(n);
+                for (int i = 0; i < n; i++) {
+                    int start = scores.getStarts().get(i);
+                    int end = scores.getEnds().get(i);
+                    assertThat(start).isLessThan(end);
+                    assertThat(end).isLessThanOrEqualTo(context.length());
+                    assertThat(Character.isLowSurrogate(context.charAt(start)))
+                            .as("a token never starts inside an emoji")
+                            .isFalse();
+                }
+                double[] startP = ProbabilityBytes.decode(scores.getStartProbabilities());
+                assertThat(Arrays.stream(startP).max().orElseThrow()).isPositive();
+                ScoredSpan best = answer.getBest();
+                if (best != null) {
+                    assertThat(scores.getStarts()).contains(best.getStart());
+                    assertThat(scores.getEnds()).contains(best.getEnd());
+                }
+            }
         }
     }
 

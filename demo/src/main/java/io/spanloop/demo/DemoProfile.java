@@ -160,6 +160,8 @@ public final class DemoProfile {
         settings.put(AnswererConfig.MODEL_DEVICE, "cpu");
         // leaves the other core(s) to the retrainer, which trains while questions are answered
         settings.put(AnswererConfig.ENGINE_INTRA_OP_THREADS, 1);
+        // the labeler shows why the model chose each span (short contexts: a few hundred bytes)
+        settings.put(AnswererConfig.ANSWERS_TOKEN_SCORES, true);
         return ServiceSpec.builder("answerer", "io.spanloop.answerer.AnswererMain")
                 .describedAs("the answerer with " + model)
                 .settings(AnswererConfig.ENV_PREFIX, settings)

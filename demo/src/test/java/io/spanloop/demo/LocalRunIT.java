@@ -54,7 +54,13 @@ class LocalRunIT {
         // Given / When: a first run on fresh data
         DemoOptions first = options(data).build();
         try (LocalStack stack = start(first)) {
-            assertThat(DemoQuestions.ask(first.stack(), Duration.ofSeconds(120))).hasSize(4);
+            assertThat(DemoQuestions.ask(first.stack(), Duration.ofSeconds(120)))
+                    .hasSize(4)
+                    .allSatisfy(
+                            (id, answer) ->
+                                    assertThat(answer.getTokenScores())
+                                            .as("the demo's answers carry token scores")
+                                            .isNotNull());
             // Then: the labeler serves the demo answers for review
             assertThat(awaitQueueTotal(first, 4)).isGreaterThanOrEqualTo(4);
             // every service (the retrainer too) is still up after the demo

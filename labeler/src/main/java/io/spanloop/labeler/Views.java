@@ -6,6 +6,8 @@ import io.spanloop.events.EvalMetrics;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.ScoredSpan;
 import io.spanloop.events.Span;
+import io.spanloop.events.TokenScores;
+import io.spanloop.schemas.ProbabilityBytes;
 import java.util.List;
 
 /** The JSON shapes of the labeler API. */
@@ -60,7 +62,8 @@ final class Views {
             long modelVersion,
             String answeredAt,
             double uncertainty,
-            ReviewView review) {
+            ReviewView review,
+            TokenScoresView tokenScores) {
         static ItemView of(Answer answer, double uncertainty, Correction review) {
             return new ItemView(
                     answer.getQuestionId(),
@@ -73,7 +76,35 @@ final class Views {
                     answer.getModelVersion(),
                     answer.getAnsweredAt().toString(),
                     uncertainty,
-                    ReviewView.of(review));
+                    ReviewView.of(review),
+                    TokenScoresView.of(answer.getTokenScores()));
+        }
+    }
+
+    /**
+     * Each context token's UTF-16 offsets and the model's probability (0..1, 3 decimals: the wire
+     * keeps one byte) that the answer starts or ends there; null when the answer has none.
+     */
+    record TokenScoresView(
+            List<Integer> starts,
+            List<Integer> ends,
+            double[] startProbabilities,
+            double[] endProbabilities) {
+        static TokenScoresView of(TokenScores scores) {
+            return scores == null
+                    ? null
+                    : new TokenScoresView(
+                            scores.getStarts(),
+                            scores.getEnds(),
+                            rounded(ProbabilityBytes.decode(scores.getStartProbabilities())),
+                            rounded(ProbabilityBytes.decode(scores.getEndProbabilities())));
+        }
+
+        private static double[] rounded(double[] probabilities) {
+            for (int i = 0; i < probabilities.length; i++) {
+                probabilities[i] = Math.round(probabilities[i] * 1000) / 1000.0;
+            }
+            return probabilities;
         }
     }
 

@@ -13,8 +13,10 @@ import io.spanloop.events.EvalMetrics;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.SliceMetrics;
+import io.spanloop.events.TokenScores;
 import io.spanloop.events.Verdict;
 import io.spanloop.labeler.LabelerHarness.Response;
+import io.spanloop.schemas.ProbabilityBytes;
 import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
@@ -57,7 +59,14 @@ class LabelerApiIT {
         String context = "The capital of France is Paris.";
         harness.produceAnswers(
                 List.of(
-                        LabelerHarness.answer("q1", context, 25, 30, 0.9, 1),
+                        Answer.newBuilder(LabelerHarness.answer("q1", context, 25, 30, 0.9, 1))
+                                .setTokenScores(
+                                        new TokenScores(
+                                                List.of(0, 25),
+                                                List.of(3, 30),
+                                                ProbabilityBytes.encode(new float[] {0.2f, 0.8f}),
+                                                ProbabilityBytes.encode(new float[] {0f, 1f})))
+                                .build(),
                         LabelerHarness.answer("q2", context, 4, 11, 0.5, 1),
                         LabelerHarness.answer("q3", context, 0, 3, 0.2, 1),
                         LabelerHarness.answer("q2", context, 25, 30, 0.7, 2),
@@ -78,6 +87,14 @@ class LabelerApiIT {
             assertThat(q2.get("best").get("text").asText()).isEqualTo("Paris");
             assertThat(q2.get("uncertainty").asDouble())
                     .isCloseTo(0.3, org.assertj.core.api.Assertions.within(1e-9));
+            // and token scores pass through as offsets and probabilities 0..1, null when none
+            assertThat(q2.get("tokenScores").isNull()).isTrue();
+            JsonNode scores = page.get("items").get(2).get("tokenScores");
+            assertThat(scores.toString())
+                    .isEqualTo(
+                            "{\"starts\":[0,25],\"ends\":[3,30],"
+                                    + "\"startProbabilities\":[0.2,0.8],"
+                                    + "\"endProbabilities\":[0.0,1.0]}");
             // paging
             assertThat(ids(harness.get(labeler, "/api/queue?limit=1&offset=1", ALICE_TOKEN).body()))
                     .containsExactly("q2");

@@ -25,6 +25,7 @@ public final class DjlQaModel implements QaModel {
     private final QaTokenizer tokenizer;
     private final WindowEncoder encoder;
     private final SpanDecoder decoder;
+    private final TokenScorer scorer;
     private final QaModelOptions options;
 
     private DjlQaModel(
@@ -36,6 +37,10 @@ public final class DjlQaModel implements QaModel {
         this.encoder = new WindowEncoder(tokenizer, directory.config());
         this.decoder =
                 new SpanDecoder(DecodingOptions.from(directory.config()).withTopK(options.topK()));
+        this.scorer =
+                options.tokenScores()
+                        ? new TokenScorer(directory.config().supportsNullAnswer())
+                        : null;
     }
 
     /**
@@ -102,7 +107,8 @@ public final class DjlQaModel implements QaModel {
         Predictor<List<Window>, List<WindowLogits>> predictor =
                 model.newPredictor(
                         new WindowBatchTranslator(directory.config(), tokenizer.padId()));
-        return new DjlQaPredictor(encoder, decoder, predictor, options.maxWindowsPerForward());
+        return new DjlQaPredictor(
+                encoder, decoder, scorer, predictor, options.maxWindowsPerForward());
     }
 
     /** Raw start/end logits for windows (to check that a written copy reproduces a model). */

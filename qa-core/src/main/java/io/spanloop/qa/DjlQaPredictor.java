@@ -5,21 +5,27 @@ import ai.djl.translate.TranslateException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Encodes a batch into windows, runs them in as few forward passes as allowed, decodes spans. */
+/**
+ * Encodes a batch into windows, runs them in as few forward passes as allowed, decodes spans (and,
+ * with a scorer, scores every context token from the same logits).
+ */
 final class DjlQaPredictor implements QaPredictor {
 
     private final WindowEncoder encoder;
     private final SpanDecoder decoder;
+    private final TokenScorer scorer;
     private final Predictor<List<Window>, List<WindowLogits>> predictor;
     private final int maxWindowsPerForward;
 
     DjlQaPredictor(
             WindowEncoder encoder,
             SpanDecoder decoder,
+            TokenScorer scorer,
             Predictor<List<Window>, List<WindowLogits>> predictor,
             int maxWindowsPerForward) {
         this.encoder = encoder;
         this.decoder = decoder;
+        this.scorer = scorer;
         this.predictor = predictor;
         this.maxWindowsPerForward = maxWindowsPerForward;
     }
@@ -38,7 +44,10 @@ final class DjlQaPredictor implements QaPredictor {
         int next = 0;
         for (EncodedQuestion question : encoded) {
             int count = question.windows().size();
-            results.add(decoder.decode(question, logits.subList(next, next + count)));
+            List<WindowLogits> own = logits.subList(next, next + count);
+            QaResult result = decoder.decode(question, own);
+            results.add(
+                    scorer == null ? result : result.withTokenScores(scorer.score(question, own)));
             next += count;
         }
         return results;

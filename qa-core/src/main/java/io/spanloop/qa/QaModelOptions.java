@@ -7,11 +7,13 @@ package io.spanloop.qa;
  * @param topK candidates reported per answer
  * @param maxWindowsPerForward windows in one forward pass; larger batches are split (bounds memory
  *     for long contexts)
+ * @param tokenScores whether each result carries its {@link TokenScores} (off: none computed)
  */
-public record QaModelOptions(DeviceSpec device, int topK, int maxWindowsPerForward) {
+public record QaModelOptions(
+        DeviceSpec device, int topK, int maxWindowsPerForward, boolean tokenScores) {
 
     public static final QaModelOptions DEFAULTS =
-            new QaModelOptions(DeviceSpec.AUTO, DecodingOptions.DEFAULT_TOP_K, 64);
+            new QaModelOptions(DeviceSpec.AUTO, DecodingOptions.DEFAULT_TOP_K, 64, false);
 
     public QaModelOptions {
         if (topK <= 0 || maxWindowsPerForward <= 0) {
@@ -20,14 +22,18 @@ public record QaModelOptions(DeviceSpec device, int topK, int maxWindowsPerForwa
     }
 
     public QaModelOptions withDevice(DeviceSpec device) {
-        return new QaModelOptions(device, topK, maxWindowsPerForward);
+        return new QaModelOptions(device, topK, maxWindowsPerForward, tokenScores);
     }
 
     public QaModelOptions withTopK(int topK) {
-        return new QaModelOptions(device, topK, maxWindowsPerForward);
+        return new QaModelOptions(device, topK, maxWindowsPerForward, tokenScores);
     }
 
     public QaModelOptions withMaxWindowsPerForward(int maxWindowsPerForward) {
-        return new QaModelOptions(device, topK, maxWindowsPerForward);
+        return new QaModelOptions(device, topK, maxWindowsPerForward, tokenScores);
+    }
+
+    public QaModelOptions withTokenScores(boolean tokenScores) {
+        return new QaModelOptions(device, topK, maxWindowsPerForward, tokenScores);
     }
 }

@@ -80,6 +80,7 @@ public final class TrainedModel implements AutoCloseable {
         return new DjlQaPredictor(
                 encoder,
                 decoder,
+                null,
                 model.newPredictor(new WindowBatchTranslator(base.config(), tokenizer.padId())),
                 QaModelOptions.DEFAULTS.maxWindowsPerForward());
     }

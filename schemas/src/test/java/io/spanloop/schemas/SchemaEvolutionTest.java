@@ -7,6 +7,7 @@ import io.spanloop.events.Correction;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.Question;
 import io.spanloop.events.ScoredSpan;
+import io.spanloop.events.TokenScores;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,7 +75,8 @@ class SchemaEvolutionTest {
 
     @Test
     void shouldLetAConsumerOnTheReleasedSchemaDecodeANewAnswer() throws IOException {
-        // Given: an answer written with today's schema (its question's attributes included)
+        // Given: an answer written with today's schema (its question's attributes and its token
+        // scores included)
         Answer answer =
                 Answer.newBuilder()
                         .setQuestionId("q-1")
@@ -89,6 +91,12 @@ class SchemaEvolutionTest {
                         .setInferenceMicros(100)
                         .setBatchSize(1)
                         .setAttributes(Map.of("topic", "travel"))
+                        .setTokenScores(
+                                new TokenScores(
+                                        List.of(0, 3),
+                                        List.of(2, 8),
+                                        ProbabilityBytes.encode(new float[] {0.1f, 0.9f}),
+                                        ProbabilityBytes.encode(new float[] {0.0f, 1.0f})))
                         .build();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);

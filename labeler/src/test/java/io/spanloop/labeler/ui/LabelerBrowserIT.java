@@ -8,9 +8,11 @@ import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ScoredSpan;
 import io.spanloop.events.Span;
+import io.spanloop.events.TokenScores;
 import io.spanloop.events.Verdict;
 import io.spanloop.labeler.Labeler;
 import io.spanloop.labeler.LabelerConfig;
+import io.spanloop.schemas.ProbabilityBytes;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.Topics;
 import io.spanloop.testkit.Await;
@@ -27,12 +29,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -161,6 +166,10 @@ class LabelerBrowserIT {
                 .isEqualTo(emojiContext);
         assertThat(text("sel-text"))
                 .isEqualTo("nine"); // the selection starts at the model's answer
+        assertThat(driver.findElement(By.id("heat-legend")).isDisplayed())
+                .as("no token scores, no heat map")
+                .isFalse();
+        assertThat(js("return document.querySelectorAll('#context .tok').length")).isEqualTo(0L);
 
         // and selects "Zoë Ångström" with the keyboard: start 5 words left, end 4 words left
         keys("[[[[[{{{{");
@@ -214,6 +223,122 @@ class LabelerBrowserIT {
         Correction redone = latest.get("q-none");
         assertThat(redone.getVerdict()).isEqualTo(Verdict.CORRECTED);
         assertThat(redone.getSpan()).isEqualTo(new Span(0, 18, "Bananas are yellow"));
+    }
+
+    @Test
+    void shouldShowWhyTheModelChoseItsSpanAndJumpToTheLikelyStarts() throws Exception {
+        // Given: an answer with token scores; its likeliest start "Zoë" follows two emoji
+        String context =
+                "Party 🎉 tonight! The guest 😀 of honour is Zoë Ångström, who arrives at nine.";
+        int zoe = context.indexOf("Zoë");
+        int guest = context.indexOf("guest");
+        String full = "Zoë Ångström";
+        assertThat(context.codePointCount(0, zoe)).isLessThan(zoe);
+        Answer answer =
+                Answer.newBuilder(
+                                answer(
+                                        "q-heat",
+                                        "Who is the guest of honour?",
+                                        context,
+                                        span(context, zoe, zoe + 3, 0.40)))
+                        .setTokenScores(
+                                tokenScores(
+                                        context,
+                                        Map.of("Zoë", 0.62f, "guest", 0.15f, "nine", 0.10f),
+                                        Map.of("Zoë", 0.50f, "Ångström", 0.35f, "nine", 0.10f)))
+                        .build();
+        produceAnswers(List.of(answer));
+        awaitQueueTotal(1);
+
+        // When
+        signIn();
+        awaitItem("q-heat");
+
+        // Then: the context is intact, every token has its heat, the model's answer is marked
+        assertThat(contextText()).isEqualTo(context);
+        assertThat(driver.findElement(By.id("heat-legend")).isDisplayed()).isTrue();
+        assertThat(js("return document.querySelectorAll('#context .tok').length"))
+                .isEqualTo((long) answer.getTokenScores().getStarts().size());
+        assertThat(js("return document.querySelector('#context mark.best').textContent"))
+                .isEqualTo("Zoë");
+        // and the strongest start is on "Zoë", at its UTF-16 offset, inside the model's answer
+        String peak = "document.querySelector('#context .tok.peak-start')";
+        assertThat(js("return " + peak + ".textContent")).isEqualTo("Zoë");
+        assertThat(
+                        js(
+                                "const c = document.getElementById('context');"
+                                        + " return SpanOffsets.offsetOf(c, "
+                                        + peak
+                                        + ".firstChild, 0)"))
+                .isEqualTo((long) zoe);
+        assertThat(js("return " + peak + ".closest('mark.best') !== null")).isEqualTo(true);
+        assertThat(
+                        js(
+                                "return Math.max(...[...document.querySelectorAll('#context .tok')]"
+                                        + ".map(e => Number(e.style.getPropertyValue('--ps'))))"
+                                        + " === Number("
+                                        + peak
+                                        + ".style.getPropertyValue('--ps'))"))
+                .isEqualTo(true);
+        assertThat(js("return document.querySelector('#context .tok.peak-end').textContent"))
+                .isEqualTo("Zoë");
+
+        // When: she jumps to the likeliest start, then the next, then back
+        keys("h");
+        await(() -> text("flash").startsWith("Likely start 1 of "), "the first jump");
+        assertThat(js("return document.querySelector('#context .tok.jump').textContent"))
+                .isEqualTo("Zoë");
+        assertThat(text("sel-text")).isEqualTo("Zoë");
+        keys("h");
+        await(() -> text("flash").startsWith("Likely start 2 of "), "the second jump");
+        assertThat(js("return document.querySelector('#context .tok.jump').textContent"))
+                .isEqualTo("guest");
+        assertThat(text("sel-range")).startsWith("[" + guest + ", " + (zoe + 3) + ")");
+        keys("H");
+        await(() -> text("flash").startsWith("Likely start 1 of "), "the jump back");
+        assertThat(text("sel-range")).startsWith("[" + zoe + ", " + (zoe + 3) + ")");
+        // and moves the end one word right, and looks at it
+        keys("}");
+        await(() -> text("sel-text").equals(full), "the full name selected");
+        saveScreenshot("labeler-heatmap.png");
+        keys(Keys.ENTER);
+        awaitConfirmation("q-heat", "CORRECTED");
+
+        // Then: the correction holds the UTF-16 offsets of the full name
+        assertThat(readFeedback(1).get(0).getSpan())
+                .isEqualTo(new Span(zoe, zoe + full.length(), full));
+    }
+
+    /**
+     * Token scores over the context's words, punctuation and emoji (one token each): the given
+     * words get the given probabilities, every other token shares what is left.
+     */
+    private static TokenScores tokenScores(
+            String context, Map<String, Float> start, Map<String, Float> end) {
+        List<Integer> starts = new ArrayList<>();
+        List<Integer> ends = new ArrayList<>();
+        Matcher token =
+                Pattern.compile("[\\p{L}\\p{N}\\p{M}]+|[^\\s\\p{L}\\p{N}\\p{M}]").matcher(context);
+        while (token.find()) {
+            starts.add(token.start());
+            ends.add(token.end());
+        }
+        return new TokenScores(
+                starts,
+                ends,
+                ProbabilityBytes.encode(probabilities(context, starts, ends, start)),
+                ProbabilityBytes.encode(probabilities(context, starts, ends, end)));
+    }
+
+    private static float[] probabilities(
+            String context, List<Integer> starts, List<Integer> ends, Map<String, Float> given) {
+        float rest = 1f - given.values().stream().reduce(0f, Float::sum);
+        float[] p = new float[starts.size()];
+        for (int i = 0; i < p.length; i++) {
+            String text = context.substring(starts.get(i), ends.get(i));
+            p[i] = given.getOrDefault(text, rest / (p.length - given.size()));
+        }
+        return p;
     }
 
     @Test
