@@ -22,6 +22,9 @@ public final class TopicLayout {
                 new NewTopic(names.feedback(), 2, (short) 1)
                         .configs(Map.of("cleanup.policy", "compact")),
                 new NewTopic(names.modelVersions(), 1, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact")),
+                // the latest progress report per model: the current (or last) training run
+                new NewTopic(names.trainingProgress(), 1, (short) 1)
                         .configs(Map.of("cleanup.policy", "compact")));
     }
 }
