@@ -54,9 +54,12 @@ final class TopicFollower<V> implements AutoCloseable {
             BiConsumer<String, V> sink) {
         this.topic = topic.name();
         this.sink = sink;
+        Map<String, Object> consumerProps = TopicScan.consumerProps(kafka, clientId);
+        // looking for a topic must not create it (on brokers that create topics on demand)
+        consumerProps.put("allow.auto.create.topics", false);
         this.consumer =
                 new KafkaConsumer<>(
-                        TopicScan.consumerProps(kafka, clientId),
+                        consumerProps,
                         topic.keySerde().deserializer(),
                         topic.valueSerde().deserializer());
         Map<String, Object> adminProps = kafka.clientProps();
@@ -225,6 +228,6 @@ final class TopicFollower<V> implements AutoCloseable {
         if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
             consumer.close(Duration.ofSeconds(5));
         }
-        admin.close(Duration.ofSeconds(5));
+        admin.close(Duration.ZERO); // nothing it was asking matters any more
     }
 }
