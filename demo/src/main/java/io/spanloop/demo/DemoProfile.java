@@ -177,6 +177,8 @@ public final class DemoProfile {
         settings.put(LabelerConfig.STATE_DIR, stateDir("labeler"));
         settings.put(LabelerConfig.HTTP_PORT, options.labelerPort());
         settings.put(LabelerConfig.ANNOTATORS, options.annotator());
+        // the demo's one annotator may also promote, pin and unpin on the Models page
+        settings.put(LabelerConfig.ADMINS, options.annotatorName());
         return ServiceSpec.builder("labeler", "io.spanloop.labeler.LabelerMain")
                 .describedAs("the labeler on " + options.labelerUrl())
                 .settings(LabelerConfig.ENV_PREFIX, settings)

@@ -137,13 +137,18 @@ public final class DemoRun {
                         + options.annotatorName()
                         + ", token "
                         + options.annotatorToken()
-                        + ")");
+                        + ", an admin)");
+        Console.say(
+                "Models:   "
+                        + options.labelerUrl()
+                        + "models.html  (versions, live training, answers per version; promote"
+                        + " or pin a version)");
         Console.say(
                 "Retrainer: trains a new version after "
                         + profile.triggers()
                         + "; models in "
                         + profile.modelStore());
-        Console.say("Model versions: ./spanloop versions   (or the labeler page's header)");
+        Console.say("Model versions: ./spanloop versions   (or the labeler's Models page)");
         Console.say("");
     }
 }

@@ -5,15 +5,21 @@ import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.common.config.ConfigException;
 
-/** The people allowed to review, each with a secret token (from config). */
+/**
+ * The people allowed to review, each with a secret token (from config), and the admins among them,
+ * who may also promote, pin and unpin model versions.
+ */
 public final class Annotators {
 
     private final Map<String, byte[]> tokens;
+    private final Set<String> admins;
 
-    private Annotators(Map<String, byte[]> tokens) {
+    private Annotators(Map<String, byte[]> tokens, Set<String> admins) {
         this.tokens = tokens;
+        this.admins = admins;
     }
 
     /** Parses {@code name:token,name:token}. */
@@ -38,7 +44,37 @@ public final class Annotators {
             }
             tokens.put(name, trimmed.substring(colon + 1).getBytes(StandardCharsets.UTF_8));
         }
-        return new Annotators(Map.copyOf(tokens));
+        return new Annotators(Map.copyOf(tokens), Set.of());
+    }
+
+    /**
+     * These annotators with {@code names} as the admins; each must be one of them (a misspelt admin
+     * would otherwise silently be nobody).
+     */
+    public Annotators withAdmins(java.util.Collection<String> names) {
+        Set<String> admins = new java.util.TreeSet<>();
+        for (String name : names) {
+            String trimmed = name.trim();
+            if (trimmed.isEmpty()) {
+                continue;
+            }
+            if (!tokens.containsKey(trimmed)) {
+                throw new ConfigException(
+                        LabelerConfig.ADMINS,
+                        String.join(",", names),
+                        "'"
+                                + trimmed
+                                + "' is no annotator (admins must be named in annotators or"
+                                + " annotators.file)");
+            }
+            admins.add(trimmed);
+        }
+        return new Annotators(tokens, Set.copyOf(admins));
+    }
+
+    /** Whether {@code annotator} may promote, pin and unpin model versions. */
+    public boolean isAdmin(String annotator) {
+        return annotator != null && admins.contains(annotator);
     }
 
     /** The annotator if {@code token} is theirs (constant-time comparison). */

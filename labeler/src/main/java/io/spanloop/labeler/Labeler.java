@@ -12,7 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running labeler: the review queue (Kafka Streams), the corrections producer, the web server.
+ * A running labeler: the review queue (Kafka Streams), the corrections producer, the Models page's
+ * topic followers and version-event producer, the web server.
  */
 public final class Labeler implements AutoCloseable {
 
@@ -20,12 +21,14 @@ public final class Labeler implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final CorrectionWriter writer;
+    private final ModelsApi models;
     private final Javalin web;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Labeler(KafkaStreams streams, CorrectionWriter writer, Javalin web) {
+    private Labeler(KafkaStreams streams, CorrectionWriter writer, ModelsApi models, Javalin web) {
         this.streams = streams;
         this.writer = writer;
+        this.models = models;
         this.web = web;
     }
 
@@ -47,11 +50,13 @@ public final class Labeler implements AutoCloseable {
                         topics.feedback(),
                         config.produceTimeout(),
                         config.producerOverrides());
+        ModelsApi models = ModelsApi.start(config, topics, streams, annotators, Clock.systemUTC());
         LabelerApi api =
                 new LabelerApi(
                         annotators,
                         new ReviewQueue(streams, config.queueOrder()),
                         writer,
+                        models,
                         Clock.systemUTC());
         Javalin web;
         try {
@@ -67,11 +72,12 @@ public final class Labeler implements AutoCloseable {
                                     })
                             .start();
         } catch (RuntimeException e) {
+            models.close();
             writer.close();
             streams.close(Duration.ofSeconds(30));
             throw e;
         }
-        Labeler labeler = new Labeler(streams, writer, web);
+        Labeler labeler = new Labeler(streams, writer, models, web);
         LOG.info("Labeler listening on {}", labeler.baseUrl());
         return labeler;
     }
@@ -92,6 +98,7 @@ public final class Labeler implements AutoCloseable {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             web.stop();
+            models.close();
             writer.close();
             streams.close(Duration.ofSeconds(30));
         }

@@ -39,13 +39,20 @@ final class LabelerApi {
     private final LoginThrottle throttle = new LoginThrottle();
     private final ReviewQueue queue;
     private final CorrectionWriter writer;
-    private final ObjectMapper json = new ObjectMapper();
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final ModelsApi models;
     private final Clock clock;
 
-    LabelerApi(Annotators annotators, ReviewQueue queue, CorrectionWriter writer, Clock clock) {
+    LabelerApi(
+            Annotators annotators,
+            ReviewQueue queue,
+            CorrectionWriter writer,
+            ModelsApi models,
+            Clock clock) {
         this.annotators = annotators;
         this.queue = queue;
         this.writer = writer;
+        this.models = models;
         this.clock = clock;
     }
 
@@ -61,6 +68,7 @@ final class LabelerApi {
         config.routes.get("/api/items/{questionId}", this::item);
         config.routes.post("/api/items/{questionId}/skip", this::skip);
         config.routes.post("/api/corrections", this::correct);
+        models.addRoutes(config);
         config.routes.exception(
                 ApiException.class, (e, ctx) -> error(ctx, e.status(), e.getMessage()));
         config.routes.exception(
@@ -164,18 +172,18 @@ final class LabelerApi {
         }
     }
 
-    private static String annotator(Context ctx) {
+    static String annotator(Context ctx) {
         return ctx.attribute(ANNOTATOR);
     }
 
-    private JsonNode body(Context ctx) {
+    static JsonNode body(Context ctx) {
         String contentType = ctx.contentType();
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw new ApiException(415, "send the body as Content-Type: application/json");
         }
         String body = ctx.body();
         try {
-            JsonNode node = json.readTree(body);
+            JsonNode node = JSON.readTree(body);
             if (node == null || !node.isObject()) {
                 throw new ApiException(400, "the request body must be a JSON object");
             }
@@ -204,14 +212,18 @@ final class LabelerApi {
                         + session.id()
                         + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
                         + Sessions.LIFETIME.toSeconds());
-        ctx.json(new Views.SessionView(annotator, session.csrfToken()));
+        ctx.json(
+                new Views.SessionView(
+                        annotator, session.csrfToken(), annotators.isAdmin(annotator)));
     }
 
     private void session(Context ctx) {
         Sessions.Session session = ctx.attribute(SESSION);
         ctx.json(
                 new Views.SessionView(
-                        annotator(ctx), session == null ? null : session.csrfToken()));
+                        annotator(ctx),
+                        session == null ? null : session.csrfToken(),
+                        annotators.isAdmin(annotator(ctx))));
     }
 
     private void logout(Context ctx) {
@@ -234,7 +246,7 @@ final class LabelerApi {
         ctx.json(queue.page(annotator(ctx), limit, offset));
     }
 
-    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
         String value = ctx.queryParam(name);
         if (value == null) {
             return fallback;

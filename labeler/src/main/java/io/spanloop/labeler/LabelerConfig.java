@@ -41,6 +41,9 @@ public final class LabelerConfig extends AbstractConfig {
     public static final String TOPIC_MODEL_VERSIONS = TopicRole.MODEL_VERSIONS.configKey();
     public static final String ANNOTATORS = "annotators";
     public static final String ANNOTATORS_FILE = "annotators.file";
+    public static final String ADMINS = "admins";
+    public static final String TOPIC_TRAINING_PROGRESS = TopicRole.TRAINING_PROGRESS.configKey();
+    public static final String MODELS_WRITE_TIMEOUT_MS = "models.write.timeout.ms";
     public static final String QUEUE_ORDER = "queue.order";
     public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
 
@@ -53,8 +56,13 @@ public final class LabelerConfig extends AbstractConfig {
                                     "Feedback topic (corrections; needs as many partitions as the answers topic)."),
                             ServiceConfigs.topic(
                                     TopicRole.MODEL_VERSIONS,
-                                    "Model versions topic (the last training's metrics, shown to"
-                                            + " people)."))
+                                    "Model versions topic: the last training's metrics, and every"
+                                            + " version on the Models page; admins' promote, pin"
+                                            + " and unpin events are written to it."),
+                            ServiceConfigs.topic(
+                                    TopicRole.TRAINING_PROGRESS,
+                                    "The retrainer's progress reports (the live training on the"
+                                            + " Models page)."))
                     .define(
                             APPLICATION_ID,
                             Type.STRING,
@@ -105,6 +113,15 @@ public final class LabelerConfig extends AbstractConfig {
                                     + " comma-separated; lines starting with # are comments),"
                                     + " so tokens need not sit in the environment.")
                     .define(
+                            ADMINS,
+                            Type.LIST,
+                            "",
+                            Importance.HIGH,
+                            "Annotators (by name) who may promote, pin and unpin model versions"
+                                    + " on the Models page; each must be in annotators or"
+                                    + " annotators.file. Empty: nobody (everyone sees the page"
+                                    + " read-only).")
+                    .define(
                             QUEUE_ORDER,
                             Type.STRING,
                             "score",
@@ -120,7 +137,16 @@ public final class LabelerConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             "How long a correction may wait for Kafka's acknowledgement before"
                                     + " the person gets a 503 (the correction is then not"
-                                    + " confirmed).");
+                                    + " confirmed).")
+                    .define(
+                            MODELS_WRITE_TIMEOUT_MS,
+                            Type.LONG,
+                            10_000L,
+                            Range.between(2_000L, 300_000L),
+                            Importance.LOW,
+                            "How long a promote, pin or unpin may wait for the model versions"
+                                    + " topic (read to its end, then Kafka's acknowledgement of"
+                                    + " the event) before the admin gets a 503.");
 
     public LabelerConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);
@@ -150,8 +176,19 @@ public final class LabelerConfig extends AbstractConfig {
         return ServiceConfigs.topicNames(this);
     }
 
-    /** The annotators of {@code annotators} or of {@code annotators.file} (not both). */
+    /**
+     * The annotators of {@code annotators} or of {@code annotators.file} (not both), the ones named
+     * in {@code admins} their admins.
+     */
     public Annotators annotators() {
+        return reviewers().withAdmins(getList(ADMINS));
+    }
+
+    public Duration modelsWriteTimeout() {
+        return Duration.ofMillis(getLong(MODELS_WRITE_TIMEOUT_MS));
+    }
+
+    private Annotators reviewers() {
         Password value = getPassword(ANNOTATORS);
         String inline = value == null ? "" : value.value();
         String file = getString(ANNOTATORS_FILE);

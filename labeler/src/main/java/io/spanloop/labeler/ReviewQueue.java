@@ -14,7 +14,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
@@ -191,20 +190,6 @@ final class ReviewQueue {
 
     /** A store of all local partitions ({@link InvalidStateStoreException} while loading). */
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-        KafkaStreams.State state = streams.state();
-        if (state == KafkaStreams.State.ERROR
-                || state == KafkaStreams.State.PENDING_ERROR
-                || state == KafkaStreams.State.NOT_RUNNING
-                || state == KafkaStreams.State.PENDING_SHUTDOWN) {
-            // e.g. a topic it reads is missing: say so instead of an internal error
-            throw new ApiException(
-                    503,
-                    "the review queue has stopped (Kafka Streams state "
-                            + state
-                            + "); the labeler's log says why");
-        }
-        return streams.store(
-                StoreQueryParameters.fromNameAndType(
-                        name, QueryableStoreTypes.<String, V>keyValueStore()));
+        return StreamsStores.store(streams, name, QueryableStoreTypes.<String, V>keyValueStore());
     }
 }

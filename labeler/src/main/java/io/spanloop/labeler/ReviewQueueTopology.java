@@ -3,6 +3,7 @@ package io.spanloop.labeler;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ModelVersion;
+import io.spanloop.events.VersionAction;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
 import java.time.ZoneOffset;
@@ -22,8 +23,9 @@ import org.apache.kafka.streams.state.Stores;
  * by question id, co-partitioned): the newest answer per question, the latest correction per
  * question, and corrections per UTC day and annotator. The web API reads it through interactive
  * queries; a question is in the queue while it has an answer and no correction. It also keeps the
- * latest model-version event per model (the model-versions topic is keyed by model name), so that
- * people see how the last training went, slice by slice.
+ * latest TRAINED model-version event per model (the model-versions topic is keyed by model name),
+ * so that people see how the last training went, slice by slice, and answers per model version per
+ * minute ({@link AnswersPerVersion}).
  */
 public final class ReviewQueueTopology {
 
@@ -65,6 +67,7 @@ public final class ReviewQueueTopology {
                         Serdes.String(),
                         Serdes.Long()),
                 "review-state");
+        AnswersPerVersion.addTo(topology, "answers");
         topology.addSource(
                 "model-versions",
                 topics.modelVersions().keySerde().deserializer(),
@@ -142,7 +145,10 @@ public final class ReviewQueueTopology {
         }
     }
 
-    /** The newest model-version event per model name. */
+    /**
+     * The newest TRAINED model-version event per model name (an admin's promote, pin or unpin is no
+     * training).
+     */
     private static final class LatestVersionProcessor
             implements Processor<String, ModelVersion, Void, Void> {
         private KeyValueStore<String, ModelVersion> latest;
@@ -155,7 +161,7 @@ public final class ReviewQueueTopology {
         @Override
         public void process(Record<String, ModelVersion> record) {
             ModelVersion event = record.value();
-            if (event == null) {
+            if (event == null || event.getAction() != VersionAction.TRAINED) {
                 return;
             }
             ModelVersion previous = latest.get(event.getModelName());

@@ -168,7 +168,8 @@ final class Views {
         }
     }
 
-    record SessionView(String annotator, String csrfToken) {}
+    /** {@code admin}: whether the annotator may promote, pin and unpin model versions. */
+    record SessionView(String annotator, String csrfToken, boolean admin) {}
 
     record Recorded(
             String questionId, String verdict, String annotator, int partition, long offset) {}

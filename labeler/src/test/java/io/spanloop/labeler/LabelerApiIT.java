@@ -14,7 +14,10 @@ import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.SliceMetrics;
 import io.spanloop.events.TokenScores;
+import io.spanloop.events.TrainingProgress;
+import io.spanloop.events.TrainingState;
 import io.spanloop.events.Verdict;
+import io.spanloop.events.VersionAction;
 import io.spanloop.labeler.LabelerHarness.Response;
 import io.spanloop.schemas.ProbabilityBytes;
 import io.spanloop.testkit.Await;
@@ -153,6 +156,253 @@ class LabelerApiIT {
             assertThat(known.get("size").asInt()).isEqualTo(200);
             assertThat(known.get("gated").asBoolean()).isTrue();
         }
+    }
+
+    @Test
+    void shouldListTheVersionsAndLetOnlyAdminsPromotePinAndUnpin(
+            KafkaEnvironment env, @TempDir Path state) {
+        // Given: v1 the base, v2 passed, v3 rejected, v4 passed (both gated against v2); answers
+        // by v2 and v4 in this minute; a training of v5 under way
+        LabelerHarness harness = new LabelerHarness(env);
+        harness.produceVersions(
+                List.of(
+                        LabelerHarness.trained(2, 1, ModelStatus.PUBLISHED, 70.0),
+                        LabelerHarness.trained(3, 2, ModelStatus.REJECTED, 60.0),
+                        LabelerHarness.trained(4, 2, ModelStatus.PUBLISHED, 80.0)));
+        String context = "The capital of France is Paris.";
+        harness.produceAnswers(
+                List.of(
+                        LabelerHarness.answer("a1", context, 25, 30, 0.9, 2),
+                        LabelerHarness.answer("a2", context, 25, 30, 0.9, 4),
+                        LabelerHarness.answer("a3", context, 25, 30, 0.8, 4)));
+        Instant started = Instant.now().minusSeconds(30);
+        harness.produceProgress(
+                TrainingProgress.newBuilder()
+                        .setModelName("tiny-bert-qa")
+                        .setVersion(5)
+                        .setParentVersion(4)
+                        .setState(TrainingState.RUNNING)
+                        .setLabels(120)
+                        .setNewLabels(40)
+                        .setTrainingExamples(160)
+                        .setEvalExamples(24)
+                        .setEpoch(1)
+                        .setEpochs(2)
+                        .setStep(7)
+                        .setTotalSteps(20)
+                        .setLoss(1.25)
+                        .setExamplesPerSecond(12.5)
+                        .setEtaSeconds(52L)
+                        .setStartedAt(started)
+                        .setUpdatedAt(started.plusSeconds(28))
+                        .build());
+        try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
+            // When: anyone looks
+            JsonNode model =
+                    Await.until(
+                                    () -> harness.get(labeler, "/api/models", BOB_TOKEN).body(),
+                                    m -> m.path("models").path(0).path("versions").size() == 4,
+                                    Duration.ofSeconds(60),
+                                    "the versions in /api/models")
+                            .get("models")
+                            .get(0);
+
+            // Then: every version newest first with the gate's numbers, v4 served as the newest
+            // passing one, v1 the base
+            assertThat(model.get("modelName").asText()).isEqualTo("tiny-bert-qa");
+            assertThat(model.get("served").get("version").asLong()).isEqualTo(4);
+            assertThat(model.get("served").get("why").asText()).isEqualTo("NEWEST_PASSING");
+            assertThat(model.get("pin").isNull()).isTrue();
+            JsonNode versions = model.get("versions");
+            assertThat(versions.findValuesAsText("status"))
+                    .containsExactly("PUBLISHED", "REJECTED", "PUBLISHED", "BASE");
+            assertThat(versions.findValues("version"))
+                    .extracting(JsonNode::asLong)
+                    .containsExactly(4L, 3L, 2L, 1L);
+            JsonNode v4 = versions.get(0);
+            assertThat(v4.get("served").asBoolean()).isTrue();
+            assertThat(v4.get("candidateExactMatch").asDouble()).isEqualTo(80.0);
+            assertThat(v4.get("incumbentF1").asDouble()).isEqualTo(76.0);
+            assertThat(v4.get("incumbentVersion").asLong()).isEqualTo(2);
+            assertThat(v4.get("evalSize").asInt()).isEqualTo(24);
+            assertThat(v4.get("trainingExamples").asInt()).isEqualTo(104);
+            assertThat(v4.get("device").asText()).isEqualTo("cpu");
+            assertThat(versions.get(1).get("servable").asBoolean()).isFalse();
+            assertThat(versions.get(1).get("reason").asText()).contains("below the incumbent");
+            assertThat(
+                            harness.get(labeler, "/api/models", BOB_TOKEN)
+                                    .body()
+                                    .get("admin")
+                                    .asBoolean())
+                    .isFalse();
+            assertThat(
+                            harness.get(labeler, "/api/session", ALICE_TOKEN)
+                                    .body()
+                                    .get("admin")
+                                    .asBoolean())
+                    .isTrue();
+            assertThat(
+                            harness.get(labeler, "/api/session", BOB_TOKEN)
+                                    .body()
+                                    .get("admin")
+                                    .asBoolean())
+                    .isFalse();
+
+            // and the live training, and answers per version this minute
+            JsonNode run =
+                    harness.get(labeler, "/api/training", BOB_TOKEN).body().get("runs").get(0);
+            assertThat(run.get("version").asLong()).isEqualTo(5);
+            assertThat(run.get("state").asText()).isEqualTo("RUNNING");
+            assertThat(run.get("step").asInt()).isEqualTo(7);
+            assertThat(run.get("totalSteps").asInt()).isEqualTo(20);
+            assertThat(run.get("etaSeconds").asLong()).isEqualTo(52);
+            assertThat(run.get("secondsSinceUpdate").asLong()).isBetween(0L, 60L);
+            JsonNode rates =
+                    Await.until(
+                            () ->
+                                    harness.get(
+                                                    labeler,
+                                                    "/api/answers-per-version?minutes=5",
+                                                    BOB_TOKEN)
+                                            .body(),
+                            r -> r.path("versions").size() == 2,
+                            Duration.ofSeconds(30),
+                            "answers per version");
+            assertThat(rates.get("minuteStarts")).hasSize(5);
+            assertThat(rates.get("versions").findValues("version"))
+                    .extracting(JsonNode::asLong)
+                    .containsExactly(2L, 4L);
+            assertThat(rates.get("versions").get(1).get("total").asLong()).isEqualTo(2);
+            JsonNode v4PerMinute = rates.get("versions").get(1).get("counts");
+            assertThat(v4PerMinute.get(3).asLong() + v4PerMinute.get(4).asLong())
+                    .as("answered this minute (or the last, at a minute's turn)")
+                    .isEqualTo(2);
+            assertThat(
+                            harness.get(labeler, "/api/answers-per-version?minutes=0", BOB_TOKEN)
+                                    .status())
+                    .isEqualTo(400);
+
+            // When: bob, no admin, promotes v2
+            Response refused = promote(harness, labeler, BOB_TOKEN, "promote", "{\"version\":2}");
+            // Then: 403 saying why
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.body().get("error").asText())
+                    .contains("only admins may promote, pin or unpin")
+                    .contains("bob is not one");
+
+            // When: alice, an admin, promotes the rejected v3, or sends nonsense
+            Response rejected =
+                    promote(harness, labeler, ALICE_TOKEN, "promote", "{\"version\":3}");
+            // Then: refused with the log's reason
+            assertThat(rejected.status()).isEqualTo(422);
+            assertThat(rejected.body().get("error").asText())
+                    .contains("v3 was REJECTED by the gate")
+                    .contains("only versions that passed the gate");
+            assertThat(
+                            promote(harness, labeler, ALICE_TOKEN, "promote", "{\"version\":9}")
+                                    .status())
+                    .isEqualTo(422);
+            Response unknownField =
+                    promote(
+                            harness,
+                            labeler,
+                            ALICE_TOKEN,
+                            "promote",
+                            "{\"version\":2,\"force\":true}");
+            assertThat(unknownField.status()).isEqualTo(400);
+            assertThat(unknownField.body().get("error").asText())
+                    .isEqualTo("unknown field 'force': promote takes version and note");
+            assertThat(
+                            promote(harness, labeler, ALICE_TOKEN, "promote", "{\"version\":\"2\"}")
+                                    .status())
+                    .isEqualTo(400);
+            assertThat(promote(harness, labeler, ALICE_TOKEN, "pin", "{}").status()).isEqualTo(400);
+            Response noModel =
+                    harness.post(
+                            labeler, "/api/models/nope/promote", ALICE_TOKEN, "{\"version\":2}");
+            assertThat(noModel.status()).isEqualTo(404);
+
+            // When: alice promotes v2 with a note
+            Response promoted =
+                    promote(
+                            harness,
+                            labeler,
+                            ALICE_TOKEN,
+                            "promote",
+                            "{\"version\":2,\"note\":\"v4 mixes up rivers\"}");
+
+            // Then: the event is on the topic, v2 is served, promoted by alice
+            assertThat(promoted.status()).as(promoted.body().toString()).isEqualTo(201);
+            assertThat(promoted.body().get("action").asText()).isEqualTo("PROMOTED");
+            assertThat(promoted.body().get("served").get("version").asLong()).isEqualTo(2);
+            List<ModelVersion> events = harness.readVersions(4, Duration.ofSeconds(30));
+            ModelVersion written = events.get(events.size() - 1);
+            assertThat(written.getAction()).isEqualTo(VersionAction.PROMOTED);
+            assertThat(written.getActor()).isEqualTo("alice");
+            assertThat(written.getVersion()).isEqualTo(2);
+            assertThat(written.getReason()).isEqualTo("v4 mixes up rivers");
+            assertThat(written.getUri()).isEqualTo("file:/models/tiny-bert-qa/2/");
+            JsonNode after =
+                    harness.get(labeler, "/api/models", BOB_TOKEN).body().get("models").get(0);
+            assertThat(after.get("served").get("version").asLong()).isEqualTo(2);
+            assertThat(after.get("served").get("why").asText()).isEqualTo("PROMOTED");
+            assertThat(after.get("served").get("actor").asText()).isEqualTo("alice");
+            JsonNode v2 = after.get("versions").get(2);
+            assertThat(v2.get("served").asBoolean()).isTrue();
+            assertThat(v2.get("actions").get(0).get("actor").asText()).isEqualTo("alice");
+            assertThat(v2.get("actions").get(0).get("note").asText())
+                    .isEqualTo("v4 mixes up rivers");
+            // promoting it again is a conflict with what the log says
+            Response again = promote(harness, labeler, ALICE_TOKEN, "promote", "{\"version\":2}");
+            assertThat(again.status()).isEqualTo(409);
+            assertThat(again.body().get("error").asText()).contains("v2 is already served");
+
+            // When: alice pins v4, then unpins
+            Response pinned =
+                    promote(
+                            harness,
+                            labeler,
+                            ALICE_TOKEN,
+                            "pin",
+                            "{\"version\":4,\"note\":\"freeze\"}");
+            assertThat(pinned.status()).as(pinned.body().toString()).isEqualTo(201);
+            assertThat(pinned.body().get("pin").get("version").asLong()).isEqualTo(4);
+            assertThat(pinned.body().get("served").get("why").asText()).isEqualTo("PINNED");
+            Response unpinned =
+                    promote(harness, labeler, ALICE_TOKEN, "unpin", "{\"note\":\"thaw\"}");
+            assertThat(unpinned.status()).as(unpinned.body().toString()).isEqualTo(201);
+
+            // Then: the pin is gone, v4 stays served; unpinning again is refused
+            JsonNode last =
+                    harness.get(labeler, "/api/models", BOB_TOKEN).body().get("models").get(0);
+            assertThat(last.get("pin").isNull()).isTrue();
+            assertThat(last.get("served").get("version").asLong()).isEqualTo(4);
+            assertThat(last.get("actions").findValuesAsText("action"))
+                    .containsExactly("PROMOTED", "PINNED", "UNPINNED");
+            Response notPinned =
+                    harness.post(labeler, "/api/models/tiny-bert-qa/unpin", ALICE_TOKEN, null);
+            assertThat(notPinned.status()).isEqualTo(409);
+            assertThat(notPinned.body().get("error").asText()).contains("is not pinned");
+            assertThat(harness.readVersions(6, Duration.ofSeconds(30)))
+                    .extracting(ModelVersion::getAction)
+                    .containsExactly(
+                            VersionAction.TRAINED,
+                            VersionAction.TRAINED,
+                            VersionAction.TRAINED,
+                            VersionAction.PROMOTED,
+                            VersionAction.PINNED,
+                            VersionAction.UNPINNED);
+            // and the review page's last training is still v4's training, not an admin's action
+            JsonNode training =
+                    harness.get(labeler, "/api/status", BOB_TOKEN).body().get("lastTraining");
+            assertThat(training.get("version").asLong()).isEqualTo(4);
+            assertThat(training.get("reason").isNull()).isTrue();
+        }
+    }
+
+    private static Response promote(
+            LabelerHarness harness, Labeler labeler, String token, String action, String body) {
+        return harness.post(labeler, "/api/models/tiny-bert-qa/" + action, token, body);
     }
 
     private static ModelVersion version(

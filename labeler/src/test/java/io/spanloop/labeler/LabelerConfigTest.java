@@ -31,6 +31,34 @@ class LabelerConfigTest {
     }
 
     @Test
+    void shouldMakeOnlyTheNamedAnnotatorsAdmins() {
+        Annotators annotators =
+                LabelerConfig.load(
+                                null,
+                                Map.of(
+                                        "SPANLOOP_LABELER_ANNOTATORS", "alice:a1,bob:b2",
+                                        "SPANLOOP_LABELER_ADMINS", " alice "))
+                        .annotators();
+        assertThat(annotators.isAdmin("alice")).isTrue();
+        assertThat(annotators.isAdmin("bob")).isFalse();
+        assertThat(annotators.isAdmin(null)).isFalse();
+        assertThat(new LabelerConfig(Map.of(LabelerConfig.ANNOTATORS, "alice:a1")).annotators())
+                .matches(a -> !a.isAdmin("alice"), "nobody is an admin by default");
+        assertThatThrownBy(
+                        () ->
+                                new LabelerConfig(
+                                                Map.of(
+                                                        LabelerConfig.ANNOTATORS,
+                                                        "alice:a1",
+                                                        LabelerConfig.ADMINS,
+                                                        "alice,mallory"))
+                                        .annotators())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'mallory' is no annotator")
+                .hasMessageNotContaining("a1");
+    }
+
+    @Test
     void shouldRefuseMalformedAnnotatorsWithoutEchoingTokens() {
         LabelerConfig config = new LabelerConfig(Map.of(LabelerConfig.ANNOTATORS, "alice"));
         assertThatThrownBy(config::annotators)

@@ -59,6 +59,7 @@ final class LabelerHarness {
         config.put(LabelerConfig.HTTP_PORT, 0);
         config.putAll(ServiceConfigs.topicSettings(LabelerConfig.DEFINITION, names));
         config.put(LabelerConfig.ANNOTATORS, "alice:" + ALICE_TOKEN + ",bob:" + BOB_TOKEN);
+        config.put(LabelerConfig.ADMINS, "alice");
         // a restarted labeler takes its partitions back when the old member's session ends
         config.put("streams.consumer.session.timeout.ms", 6_000);
         config.put("streams.consumer.heartbeat.interval.ms", 1_000);
@@ -96,6 +97,57 @@ final class LabelerHarness {
                         new ProducerRecord<>(
                                 names.modelVersions(), version.getModelName(), version));
             }
+        }
+    }
+
+    /**
+     * A TRAINED event of the retrainer: {@code version} fine-tuned from {@code parent} and gated
+     * against it, candidate EM {@code exactMatch} (F1 one point more), the incumbent 5 points
+     * lower.
+     */
+    static io.spanloop.events.ModelVersion trained(
+            long version, long parent, io.spanloop.events.ModelStatus status, double exactMatch) {
+        return io.spanloop.events.ModelVersion.newBuilder()
+                .setModelName("tiny-bert-qa")
+                .setVersion(version)
+                .setParentVersion(parent)
+                .setIncumbentVersion(parent)
+                .setUri(
+                        status == io.spanloop.events.ModelStatus.PUBLISHED
+                                ? "file:/models/tiny-bert-qa/" + version + "/"
+                                : "")
+                .setSha256("")
+                .setStatus(status)
+                .setReason(
+                        status == io.spanloop.events.ModelStatus.REJECTED
+                                ? "candidate F1 is more than 1.0 below the incumbent's"
+                                : null)
+                .setMetrics(
+                        new io.spanloop.events.EvalMetrics(
+                                exactMatch, exactMatch + 1, exactMatch - 5, exactMatch - 4, 24))
+                .setTrainingExamples(100 + (int) version)
+                .setEpochs(2)
+                .setDevice("cpu")
+                .setTrainingSeconds(20.0 + version)
+                .setCreatedAt(Instant.now().minusSeconds(600 - version * 60))
+                .build();
+    }
+
+    void produceProgress(io.spanloop.events.TrainingProgress report) {
+        try (KafkaProducer<String, io.spanloop.events.TrainingProgress> producer =
+                env.producer(topics.trainingProgress())) {
+            producer.send(
+                    new ProducerRecord<>(names.trainingProgress(), report.getModelName(), report));
+        }
+    }
+
+    /** The model-versions topic's events (read_committed, from the start). */
+    List<io.spanloop.events.ModelVersion> readVersions(int expected, Duration timeout) {
+        try (KafkaConsumer<String, io.spanloop.events.ModelVersion> consumer =
+                env.consumer(topics.modelVersions())) {
+            return Records.readAtLeast(consumer, expected, timeout, Duration.ofMillis(500)).stream()
+                    .map(ConsumerRecord::value)
+                    .toList();
         }
     }
 

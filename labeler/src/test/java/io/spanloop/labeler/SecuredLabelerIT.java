@@ -3,8 +3,11 @@ package io.spanloop.labeler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.spanloop.events.Answer;
+import io.spanloop.events.ModelStatus;
+import io.spanloop.events.ModelVersion;
 import io.spanloop.labeler.LabelerHarness.Response;
 import io.spanloop.schemas.TopicNames;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaAcls;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
@@ -26,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The labeler on a SASL/SCRAM cluster with ACLs: with its own principal and only the ACLs README
- * lists, its review queue fills and a correction is written.
+ * lists, its review queue fills, a correction is written and an admin's promote is written.
  */
 @ExtendWith(KafkaEnvironmentExtension.class)
 class SecuredLabelerIT {
@@ -45,6 +48,7 @@ class SecuredLabelerIT {
             cluster.createTopic(names.answers(), 2);
             cluster.createTopic(names.feedback(), 2);
             cluster.createTopic(names.modelVersions(), 1);
+            cluster.createTopic(names.trainingProgress(), 1);
             KafkaAcls.createUser(cluster.admin(), LABELER, LABELER_PASSWORD);
             KafkaAcls.create(cluster.admin(), labelerAcls(names, harness.applicationId));
             try (KafkaProducer<String, Answer> producer =
@@ -54,6 +58,17 @@ class SecuredLabelerIT {
                                 names.answers(),
                                 "s1",
                                 LabelerHarness.answer("s1", "Paris is a city.", 0, 5, 0.5, 1)));
+            }
+            try (KafkaProducer<String, ModelVersion> producer =
+                    env.producer(harness.topics.modelVersions(), cluster.superUserClient())) {
+                for (long version : new long[] {2, 3}) {
+                    producer.send(
+                            new ProducerRecord<>(
+                                    names.modelVersions(),
+                                    "tiny-bert-qa",
+                                    LabelerHarness.trained(
+                                            version, version - 1, ModelStatus.PUBLISHED, 80.0)));
+                }
             }
             Map<String, Object> config = harness.config(state);
             config.putAll(cluster.serviceSettings(LABELER, LABELER_PASSWORD));
@@ -71,6 +86,23 @@ class SecuredLabelerIT {
 
                 // Then
                 assertThat(written.status()).as(written.body().toString()).isEqualTo(201);
+
+                // When: an admin promotes v2 back
+                Await.until(
+                        () -> harness.get(labeler, "/api/models", LabelerHarness.ALICE_TOKEN),
+                        r -> r.body().path("models").path(0).path("versions").size() == 3,
+                        Duration.ofSeconds(60),
+                        "the versions");
+                Response promoted =
+                        harness.post(
+                                labeler,
+                                "/api/models/tiny-bert-qa/promote",
+                                LabelerHarness.ALICE_TOKEN,
+                                "{\"version\":2}");
+
+                // Then: written with the labeler's own principal
+                assertThat(promoted.status()).as(promoted.body().toString()).isEqualTo(201);
+                assertThat(promoted.body().get("served").get("version").asLong()).isEqualTo(2);
             }
         }
     }
@@ -82,6 +114,8 @@ class SecuredLabelerIT {
         acls.add(topic(names.feedback(), AclOperation.READ));
         acls.add(topic(names.feedback(), AclOperation.WRITE));
         acls.add(topic(names.modelVersions(), AclOperation.READ));
+        acls.add(topic(names.modelVersions(), AclOperation.WRITE));
+        acls.add(topic(names.trainingProgress(), AclOperation.READ));
         return acls;
     }
 

@@ -21,7 +21,16 @@ public final class TopicLayout {
                 // co-partitioned with the answers (the labeler's review queue)
                 new NewTopic(names.feedback(), 2, (short) 1)
                         .configs(Map.of("cleanup.policy", "compact")),
+                // every event kept: readers fold a model's whole history into the served version,
+                // and compaction by model name would leave only its newest event
                 new NewTopic(names.modelVersions(), 1, (short) 1)
+                        .configs(
+                                Map.of(
+                                        "cleanup.policy", "delete",
+                                        "retention.ms", "-1",
+                                        "retention.bytes", "-1")),
+                // the latest progress report per model: the current (or last) training run
+                new NewTopic(names.trainingProgress(), 1, (short) 1)
                         .configs(Map.of("cleanup.policy", "compact")));
     }
 }

@@ -31,6 +31,7 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String REGISTRY_URL = ServiceConfigs.REGISTRY_URL;
     public static final String TOPIC_FEEDBACK = TopicRole.FEEDBACK.configKey();
     public static final String TOPIC_MODEL_VERSIONS = TopicRole.MODEL_VERSIONS.configKey();
+    public static final String TOPIC_TRAINING_PROGRESS = TopicRole.TRAINING_PROGRESS.configKey();
     public static final String MODEL_STORE = "model.store";
     public static final String MODEL_NAME = "model.name";
     public static final String MODEL_INITIAL = "model.initial";
@@ -60,6 +61,7 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String EVAL_REFERENCE_VERSION = "eval.reference.version";
     public static final String SEED_SQUAD_FILE = "seed.squad.file";
     public static final String SEED_SQUAD_USE = "seed.squad.use";
+    public static final String PROGRESS_INTERVAL_MS = "progress.interval.ms";
 
     public static final ConfigDef DEFINITION =
             ServiceConfigs.withConnections(
@@ -68,7 +70,11 @@ public final class RetrainerConfig extends AbstractConfig {
                                     "Corrections (training labels); latest per question id wins."),
                             ServiceConfigs.topic(
                                     TopicRole.MODEL_VERSIONS,
-                                    "Where model versions are published (this retrainer is its only writer)."))
+                                    "Where model versions are published (this retrainer is its only writer)."),
+                            ServiceConfigs.topic(
+                                    TopicRole.TRAINING_PROGRESS,
+                                    "Where the current training's progress is published (latest"
+                                            + " per model; compacted)."))
                     .define(
                             MODEL_STORE,
                             Type.STRING,
@@ -290,7 +296,16 @@ public final class RetrainerConfig extends AbstractConfig {
                             ConfigDef.ValidString.in(SeedUse.names()),
                             Importance.LOW,
                             "Use the seed file for training (replayed), evaluation, or both"
-                                    + " (split by hash like the labels).");
+                                    + " (split by hash like the labels).")
+                    .define(
+                            PROGRESS_INTERVAL_MS,
+                            Type.LONG,
+                            2_000L,
+                            Range.between(200L, 600_000L),
+                            Importance.LOW,
+                            "How often a training publishes its progress (step, loss,"
+                                    + " examples/s, ETA) to topic.training.progress; the log gets"
+                                    + " a line every 15 s.");
 
     /** What the seed file is used for. */
     public enum SeedUse {
@@ -325,6 +340,11 @@ public final class RetrainerConfig extends AbstractConfig {
 
     public TopicNames topicNames() {
         return ServiceConfigs.topicNames(this);
+    }
+
+    /** How often a training publishes its progress. */
+    public Duration progressInterval() {
+        return Duration.ofMillis(getLong(PROGRESS_INTERVAL_MS));
     }
 
     public Path store() {

@@ -45,6 +45,7 @@ final class TrainingRun {
     private final EvaluationGate gate;
 
     private final RegressionScores regressionScores;
+    private final ProgressReports progressReports;
 
     TrainingRun(
             RetrainerConfig config,
@@ -56,6 +57,7 @@ final class TrainingRun {
         this.seed = seed;
         this.evalFiles = List.copyOf(evalFiles);
         this.regressionScores = new RegressionScores(store, this.evalFiles);
+        this.progressReports = new ProgressReports(config);
         this.gate =
                 new EvaluationGate(
                         config.evalTolerance(), config.sliceTolerance(), config.sliceMinSize());
@@ -138,9 +140,21 @@ final class TrainingRun {
         for (String key : config.sliceAttributes()) {
             slices.addAll(EvaluationSlices.byAttribute(heldOut, key));
         }
-        try (DjlQaModel incumbent = DjlQaModel.load(serving, QaModelOptions.DEFAULTS);
+        try (ProgressReports.Run progress =
+                        progressReports.begin(
+                                new ProgressReports.Plan(
+                                        serving.modelName(),
+                                        version,
+                                        start.version(),
+                                        labels.latest().size(),
+                                        fresh.size(),
+                                        training.size(),
+                                        eval.size()));
+                DjlQaModel incumbent = DjlQaModel.load(serving, QaModelOptions.DEFAULTS);
                 TrainedModel candidate =
-                        new FineTuner(config.trainingOptions()).fineTune(start, training)) {
+                        new FineTuner(config.trainingOptions())
+                                .fineTune(start, training, progress)) {
+            progress.evaluating();
             EvaluationGate.Verdict verdict =
                     gate.judge(
                             new EvalSlice("labels", eval, golds, false),
@@ -159,6 +173,7 @@ final class TrainingRun {
                                     serving.modelName(), config.referenceVersion()),
                             config.referenceVersion().orElse(0));
             log(version, serving, verdict);
+            progress.done();
             ModelVersion.Builder event =
                     ModelVersion.newBuilder()
                             .setModelName(serving.modelName())

@@ -37,6 +37,7 @@ final class LoopHarness {
         config.put(RetrainerConfig.REGISTRY_URL, answering.env.registryUrl());
         config.put(RetrainerConfig.TOPIC_FEEDBACK, answering.names.feedback());
         config.put(RetrainerConfig.TOPIC_MODEL_VERSIONS, answering.names.modelVersions());
+        config.put(RetrainerConfig.TOPIC_TRAINING_PROGRESS, answering.names.trainingProgress());
         config.put(RetrainerConfig.MODEL_STORE, store.toString());
         config.put(RetrainerConfig.MODEL_NAME, modelName);
         config.put(RetrainerConfig.TRIGGER_MIN_LABELS, 40);

@@ -48,6 +48,7 @@ class SecuredRetrainerIT {
             // Given: the topics, the retrainer's user and exactly its ACLs
             cluster.createTopic(names.feedback(), 1);
             cluster.createTopic(names.modelVersions(), 1);
+            cluster.createTopic(names.trainingProgress(), 1);
             KafkaAcls.createUser(cluster.admin(), RETRAINER, RETRAINER_PASSWORD);
             KafkaAcls.create(cluster.admin(), retrainerAcls(names, v1.modelName()));
             Map<String, Object> asAdmin = cluster.superUserClient();
@@ -98,6 +99,12 @@ class SecuredRetrainerIT {
                         RETRAINER,
                         ResourceType.TOPIC,
                         names.modelVersions(),
+                        PatternType.LITERAL,
+                        AclOperation.WRITE),
+                KafkaAcls.allow(
+                        RETRAINER,
+                        ResourceType.TOPIC,
+                        names.trainingProgress(),
                         PatternType.LITERAL,
                         AclOperation.WRITE),
                 KafkaAcls.allow(

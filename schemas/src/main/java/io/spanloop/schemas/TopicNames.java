@@ -81,6 +81,11 @@ public final class TopicNames {
         return names.get(TopicRole.QUESTIONS_DLQ);
     }
 
+    /** The retrainer's progress reports, the latest per model (compacted). */
+    public String trainingProgress() {
+        return names.get(TopicRole.TRAINING_PROGRESS);
+    }
+
     /** Every name, in {@link TopicRole} order (e.g. to create the topics). */
     public List<String> all() {
         return Arrays.stream(TopicRole.values()).map(names::get).toList();

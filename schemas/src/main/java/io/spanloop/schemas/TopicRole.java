@@ -14,7 +14,9 @@ public enum TopicRole {
     /** Model versions, written only by the retrainer. */
     MODEL_VERSIONS("topic.model.versions", "qa.model-versions"),
     /** Questions the answerer could not process (original bytes, reason in headers). */
-    QUESTIONS_DLQ("topic.questions.dlq", "qa.questions.dlq");
+    QUESTIONS_DLQ("topic.questions.dlq", "qa.questions.dlq"),
+    /** The retrainer's current training per model (compacted), written only by the retrainer. */
+    TRAINING_PROGRESS("topic.training.progress", "qa.training-progress");
 
     private final String configKey;
     private final String defaultName;

@@ -4,6 +4,7 @@ import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import io.spanloop.events.ModelVersion;
 import io.spanloop.events.Question;
+import io.spanloop.events.TrainingProgress;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -19,6 +20,7 @@ public final class Topics {
     private final Topic<String, Correction> feedback;
     private final Topic<String, ModelVersion> modelVersions;
     private final Topic<byte[], byte[]> questionsDlq;
+    private final Topic<String, TrainingProgress> trainingProgress;
 
     private Topics(TopicNames names, AvroSerdes serdes) {
         this.names = names;
@@ -35,6 +37,11 @@ public final class Topics {
                         serdes.valueSerde(ModelVersion.class));
         this.questionsDlq =
                 new Topic<>(names.questionsDlq(), Serdes.ByteArray(), Serdes.ByteArray());
+        this.trainingProgress =
+                new Topic<>(
+                        names.trainingProgress(),
+                        Serdes.String(),
+                        serdes.valueSerde(TrainingProgress.class));
     }
 
     /** The catalogue for {@code names}, with Avro values through {@code serdes}. */
@@ -74,5 +81,13 @@ public final class Topics {
      */
     public Topic<byte[], byte[]> questionsDlq() {
         return questionsDlq;
+    }
+
+    /**
+     * The retrainer's progress reports (key: model name; compacted, so the latest report per model
+     * is its current or last training run).
+     */
+    public Topic<String, TrainingProgress> trainingProgress() {
+        return trainingProgress;
     }
 }

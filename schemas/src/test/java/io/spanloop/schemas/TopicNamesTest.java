@@ -19,7 +19,8 @@ class TopicNamesTest {
                         "qa.answers",
                         "qa.feedback",
                         "qa.model-versions",
-                        "qa.questions.dlq");
+                        "qa.questions.dlq",
+                        "qa.training-progress");
     }
 
     @Test
@@ -36,6 +37,7 @@ class TopicNamesTest {
         assertThat(names.feedback()).isEqualTo("it-7.qa.feedback");
         assertThat(names.modelVersions()).isEqualTo("it-7.qa.model-versions");
         assertThat(names.questionsDlq()).isEqualTo("it-7.qa.questions.dlq");
+        assertThat(names.trainingProgress()).isEqualTo("it-7.qa.training-progress");
     }
 
     @Test

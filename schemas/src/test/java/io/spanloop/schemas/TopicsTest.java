@@ -30,7 +30,8 @@ class TopicsTest {
                                 topics.answers().name(),
                                 topics.feedback().name(),
                                 topics.modelVersions().name(),
-                                topics.questionsDlq().name()))
+                                topics.questionsDlq().name(),
+                                topics.trainingProgress().name()))
                 .containsExactlyElementsOf(names.all());
     }
 

@@ -52,6 +52,7 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
@@ -73,6 +74,8 @@ class LabelerBrowserIT {
 
     private static final String ANNOTATOR = "alice";
     private static final String TOKEN = "alice-br0wser-token";
+    private static final String VIEWER = "bob";
+    private static final String VIEWER_TOKEN = "bob-br0wser-token";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private static HeadlessChromium chromium;
@@ -110,7 +113,10 @@ class LabelerBrowserIT {
         config.put(LabelerConfig.HTTP_HOST, "127.0.0.1");
         config.put(LabelerConfig.HTTP_PORT, 0);
         config.putAll(ServiceConfigs.topicSettings(LabelerConfig.DEFINITION, names));
-        config.put(LabelerConfig.ANNOTATORS, ANNOTATOR + ":" + TOKEN);
+        config.put(
+                LabelerConfig.ANNOTATORS,
+                ANNOTATOR + ":" + TOKEN + "," + VIEWER + ":" + VIEWER_TOKEN);
+        config.put(LabelerConfig.ADMINS, ANNOTATOR);
         labeler = Labeler.start(new LabelerConfig(config));
         driver = chromium.driver();
         driver.manage().deleteAllCookies(); // cookies ignore ports: forget the last labeler's
@@ -495,16 +501,233 @@ class LabelerBrowserIT {
         assertThat(js("return fetch('api/status').then(r => r.status)")).isEqualTo(401L);
     }
 
+    @Test
+    void shouldChartTheVersionsAndLetOnlyAnAdminPromote() throws Exception {
+        // Given: v2 passed the gate, v3 was rejected, v4 passed and is served; answers by v2 and
+        // v4 in the last minutes; the retrainer is training v5
+        List<io.spanloop.events.ModelVersion> trained =
+                List.of(
+                        trained(2, 1, io.spanloop.events.ModelStatus.PUBLISHED, 62.5, 300),
+                        trained(3, 2, io.spanloop.events.ModelStatus.REJECTED, 55.0, 200),
+                        trained(4, 2, io.spanloop.events.ModelStatus.PUBLISHED, 81.0, 100));
+        try (KafkaProducer<String, io.spanloop.events.ModelVersion> producer =
+                env.producer(topics.modelVersions())) {
+            for (io.spanloop.events.ModelVersion event : trained) {
+                producer.send(
+                                new ProducerRecord<>(
+                                        topics.modelVersions().name(), "tiny-bert-qa", event))
+                        .get();
+            }
+        }
+        Instant now = Instant.now();
+        String context = "The Loire flows through Orléans.";
+        produceAnswers(
+                List.of(
+                        answered("r1", context, 2, now.minusSeconds(240)),
+                        answered("r2", context, 2, now.minusSeconds(180)),
+                        answered("r3", context, 4, now.minusSeconds(120)),
+                        answered("r4", context, 4, now.minusSeconds(60)),
+                        answered("r5", context, 4, now.minusSeconds(60)),
+                        answered("r6", context, 4, now)));
+        try (KafkaProducer<String, io.spanloop.events.TrainingProgress> producer =
+                env.producer(topics.trainingProgress())) {
+            producer.send(
+                            new ProducerRecord<>(
+                                    topics.trainingProgress().name(),
+                                    "tiny-bert-qa",
+                                    io.spanloop.events.TrainingProgress.newBuilder()
+                                            .setModelName("tiny-bert-qa")
+                                            .setVersion(5)
+                                            .setParentVersion(4)
+                                            .setState(io.spanloop.events.TrainingState.RUNNING)
+                                            .setLabels(180)
+                                            .setNewLabels(60)
+                                            .setTrainingExamples(240)
+                                            .setEvalExamples(36)
+                                            .setEpoch(2)
+                                            .setEpochs(2)
+                                            .setStep(21)
+                                            .setTotalSteps(30)
+                                            .setLoss(0.8125)
+                                            .setExamplesPerSecond(14.2)
+                                            .setEtaSeconds(75L)
+                                            .setStartedAt(now.minusSeconds(120))
+                                            .setUpdatedAt(now)
+                                            .build()))
+                    .get();
+        }
+
+        // When: alice, an admin, follows the review page's link to the Models page
+        signIn();
+        driver.findElement(By.id("models-link")).click();
+        await(
+                () -> rows("#versions-body tr").size() == 4,
+                "the four versions (three trained, the base) in the table");
+        await(
+                () -> driver.findElements(By.cssSelector("#answers-chart rect.bar")).size() >= 4,
+                "the answers chart");
+
+        // Then: a point per trained version and metric, the rejected one hollow; the served one
+        // marked in the table
+        assertThat(
+                        js(
+                                "return [...document.querySelectorAll('#metrics-chart circle.point-em')]"
+                                        + ".map(c => c.dataset.version).join()"))
+                .isEqualTo("2,3,4");
+        assertThat(js("return document.querySelectorAll('#metrics-chart circle.point-f1').length"))
+                .isEqualTo(3L);
+        assertThat(js("return document.querySelectorAll('#metrics-chart .not-passed').length"))
+                .isEqualTo(2L);
+        assertThat(servedRow()).isEqualTo("4");
+        assertThat(text("served-version")).isEqualTo("v4");
+        assertThat(
+                        driver.findElement(By.cssSelector("#versions-body tr[data-version='3']"))
+                                .getText())
+                .contains("REJECTED")
+                .contains("55.0 vs 50.0");
+        // and the live training, and answers per minute stacked by version
+        await(() -> text("run-step").equals("21/30"), "the training's progress");
+        assertThat(text("run-title")).isEqualTo("tiny-bert-qa v5 from v4");
+        assertThat(text("run-state")).isEqualTo("RUNNING");
+        assertThat(text("run-eta")).isEqualTo("1:15");
+        assertThat(text("run-loss")).isEqualTo("0.813");
+        assertThat(text("run-labels")).isEqualTo("180 (60 new)");
+        assertThat(
+                        js(
+                                "return [...new Set([...document.querySelectorAll('#answers-chart rect.bar')]"
+                                        + ".map(r => r.dataset.version))].sort().join()"))
+                .isEqualTo("2,4");
+        assertThat(text("answers-legend")).contains("v2: 2").contains("v4: 4");
+        assertThat(
+                        driver.findElement(By.cssSelector("button.promote[data-version='3']"))
+                                .isEnabled())
+                .as("a rejected version cannot be promoted")
+                .isFalse();
+        saveFullPageScreenshot("models.png");
+
+        // When: she promotes v2 with a note
+        driver.findElement(By.id("action-note")).sendKeys("v4 mixes up rivers");
+        driver.findElement(By.cssSelector("button.promote[data-version='2']")).click();
+
+        // Then: the served marker moves to v2, and the event is on the topic with her name
+        await(() -> "2".equals(servedRow()), "v2 marked as served");
+        assertThat(text("serving")).contains("v2").contains("promoted by alice");
+        assertThat(text("flash")).contains("PROMOTED v2 by alice");
+        io.spanloop.events.ModelVersion promoted = lastVersionEvent(4);
+        assertThat(promoted.getAction()).isEqualTo(io.spanloop.events.VersionAction.PROMOTED);
+        assertThat(promoted.getVersion()).isEqualTo(2);
+        assertThat(promoted.getActor()).isEqualTo(ANNOTATOR);
+        assertThat(promoted.getReason()).isEqualTo("v4 mixes up rivers");
+        await(
+                () ->
+                        driver.findElement(By.cssSelector("circle.served-ring")) != null
+                                && text("versions-body").contains("promoted by alice"),
+                "who promoted, in the table");
+        saveFullPageScreenshot("models-promoted.png");
+
+        // When: bob, no admin, looks
+        driver.get(labeler.baseUrl() + "/");
+        await(() -> driver.findElement(By.id("logout")).isDisplayed(), "the review page");
+        driver.findElement(By.id("logout")).click();
+        signIn(VIEWER, VIEWER_TOKEN);
+        driver.findElement(By.id("models-link")).click();
+        await(() -> rows("#versions-body tr").size() == 4, "the versions, for bob");
+
+        // Then: every action is disabled, saying why; the API refuses him anyway
+        assertThat(text("who-role")).isEqualTo("read-only");
+        assertThat(driver.findElement(By.id("readonly")).isDisplayed()).isTrue();
+        List<WebElement> buttons = rows("#versions-body button");
+        assertThat(buttons).hasSize(8).noneMatch(WebElement::isEnabled);
+        assertThat(buttons.get(0).getAttribute("title")).startsWith("Only admins can promote");
+        assertThat(
+                        js(
+                                "return fetch('api/session').then(r => r.json()).then(s =>"
+                                        + " fetch('api/models/tiny-bert-qa/promote', {method:"
+                                        + " 'POST', headers: {'Content-Type': 'application/json',"
+                                        + " 'X-CSRF-Token': s.csrfToken}, body:"
+                                        + " JSON.stringify({version: 4})})).then(r => r.status)"))
+                .isEqualTo(403L);
+        assertThat(servedRow()).isEqualTo("2");
+        saveFullPageScreenshot("models-readonly.png");
+        // and the way back to the review page
+        driver.findElement(By.id("review-link")).click();
+        await(() -> driver.findElement(By.id("review-view")).isDisplayed(), "the review page");
+    }
+
+    private List<WebElement> rows(String css) {
+        return driver.findElements(By.cssSelector(css));
+    }
+
+    /** The version of the table row marked as served, or null. */
+    private String servedRow() {
+        return (String)
+                js(
+                        "const r = document.querySelector('#versions-body"
+                                + " tr[data-served=\"true\"]'); return r ? r.dataset.version :"
+                                + " null");
+    }
+
+    private io.spanloop.events.ModelVersion lastVersionEvent(int count) {
+        try (KafkaConsumer<String, io.spanloop.events.ModelVersion> consumer =
+                env.consumer(topics.modelVersions())) {
+            List<ConsumerRecord<String, io.spanloop.events.ModelVersion>> records =
+                    Records.readAtLeast(consumer, count, WAIT, Duration.ofMillis(300));
+            assertThat(records).hasSize(count);
+            return records.get(count - 1).value();
+        }
+    }
+
+    /** A TRAINED event: gated against {@code parent}, whose EM was 5 points lower. */
+    private static io.spanloop.events.ModelVersion trained(
+            long version,
+            long parent,
+            io.spanloop.events.ModelStatus status,
+            double exactMatch,
+            long secondsAgo) {
+        return io.spanloop.events.ModelVersion.newBuilder()
+                .setModelName("tiny-bert-qa")
+                .setVersion(version)
+                .setParentVersion(parent)
+                .setIncumbentVersion(parent)
+                .setUri("")
+                .setSha256("")
+                .setStatus(status)
+                .setReason(
+                        status == io.spanloop.events.ModelStatus.REJECTED
+                                ? "candidate F1 is more than 1.0 below the incumbent's"
+                                : null)
+                .setMetrics(
+                        new io.spanloop.events.EvalMetrics(
+                                exactMatch, exactMatch + 3, exactMatch - 5, exactMatch - 2, 36))
+                .setTrainingExamples(200 + (int) version * 20)
+                .setEpochs(2)
+                .setDevice("cpu")
+                .setTrainingSeconds(38.0 + version)
+                .setCreatedAt(Instant.now().minusSeconds(secondsAgo))
+                .build();
+    }
+
+    private static Answer answered(String id, String context, long version, Instant at) {
+        return Answer.newBuilder(answer(id, "Which river?", context, span(context, 4, 9, 0.7)))
+                .setModelVersion(version)
+                .setAnsweredAt(at)
+                .build();
+    }
+
     // --- the page ----------------------------------------------------------------------------
 
     private void signIn() throws IOException {
+        signIn(ANNOTATOR, TOKEN);
+    }
+
+    private void signIn(String annotator, String token) throws IOException {
         driver.get(labeler.baseUrl() + "/");
         await(() -> driver.findElement(By.id("login-form")).isDisplayed(), "the sign-in form");
         saveScreenshot("labeler-login.png");
-        driver.findElement(By.id("login-annotator")).sendKeys(ANNOTATOR);
-        driver.findElement(By.id("login-token")).sendKeys(TOKEN, Keys.ENTER);
+        driver.findElement(By.id("login-annotator")).sendKeys(annotator);
+        driver.findElement(By.id("login-token")).sendKeys(token, Keys.ENTER);
         await(() -> driver.findElement(By.id("review-view")).isDisplayed(), "the review view");
-        assertThat(text("who-name")).isEqualTo(ANNOTATOR);
+        assertThat(text("who-name")).isEqualTo(annotator);
     }
 
     private void awaitItem(String questionId) {
@@ -581,6 +804,19 @@ class LabelerBrowserIT {
         Files.createDirectories(dir);
         Path png = chromium.driver().getScreenshotAs(OutputType.FILE).toPath();
         Files.copy(png, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** As {@link #saveScreenshot}, the whole page: the window as tall as the page meanwhile. */
+    private void saveFullPageScreenshot(String name) throws IOException {
+        Dimension window = driver.manage().window().getSize();
+        js("window.scrollTo(0, 0)");
+        long height = (Long) js("return document.documentElement.scrollHeight");
+        driver.manage().window().setSize(new Dimension(window.getWidth(), (int) height + 120));
+        try {
+            saveScreenshot(name);
+        } finally {
+            driver.manage().window().setSize(window);
+        }
     }
 
     private static void await(BooleanSupplier condition, String what) {
