@@ -51,6 +51,11 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String BATCH_MAX_WAIT_MS = "batch.max.wait.ms";
     public static final String MAX_CONTEXT_CHARS = "question.max.context.chars";
     public static final String MAX_QUESTION_CHARS = "question.max.question.chars";
+    public static final String METRICS_HOST = ServiceConfigs.METRICS_HOST;
+    public static final String METRICS_PORT = ServiceConfigs.METRICS_PORT;
+
+    /** Where the answerer serves its Prometheus metrics unless {@code metrics.port} says else. */
+    public static final int DEFAULT_METRICS_PORT = 9401;
 
     public static final ConfigDef DEFINITION =
             ServiceConfigs.withConnections(
@@ -187,7 +192,9 @@ public final class AnswererConfig extends AbstractConfig {
                             2_000,
                             Range.atLeast(1),
                             Importance.MEDIUM,
-                            "Longer questions go to the dead-letter topic.");
+                            "Longer questions go to the dead-letter topic.")
+                    .define(ServiceConfigs.metricsHost())
+                    .define(ServiceConfigs.metricsPort(DEFAULT_METRICS_PORT));
 
     public AnswererConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

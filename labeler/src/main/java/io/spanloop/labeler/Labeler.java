@@ -1,11 +1,16 @@
 package io.spanloop.labeler;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.spanloop.config.ServiceConfigs;
+import io.spanloop.metrics.MetricsSettings;
+import io.spanloop.metrics.ServiceMetrics;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -21,12 +26,15 @@ public final class Labeler implements AutoCloseable {
     private final KafkaStreams streams;
     private final CorrectionWriter writer;
     private final Javalin web;
+    private final ServiceMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Labeler(KafkaStreams streams, CorrectionWriter writer, Javalin web) {
+    private Labeler(
+            KafkaStreams streams, CorrectionWriter writer, Javalin web, ServiceMetrics metrics) {
         this.streams = streams;
         this.writer = writer;
         this.web = web;
+        this.metrics = metrics;
     }
 
     public static Labeler start(LabelerConfig config) {
@@ -36,6 +44,7 @@ public final class Labeler implements AutoCloseable {
         if (annotators.isEmpty()) {
             LOG.warn("No annotators configured ({}): nobody can log in", LabelerConfig.ANNOTATORS);
         }
+        ServiceMetrics metrics = ServiceMetrics.start("labeler", MetricsSettings.from(config));
         KafkaStreams streams =
                 new KafkaStreams(
                         ReviewQueueTopology.buildTopology(topics, serdes),
@@ -47,11 +56,14 @@ public final class Labeler implements AutoCloseable {
                         topics.feedback(),
                         config.produceTimeout(),
                         config.producerOverrides());
+        metrics.bind(new KafkaStreamsMetrics(streams)).bind(writer.clientMetrics());
+        ReviewQueue queue = new ReviewQueue(streams, config.queueOrder());
         LabelerApi api =
                 new LabelerApi(
                         annotators,
-                        new ReviewQueue(streams, config.queueOrder()),
+                        queue,
                         writer,
+                        new LabelerMetrics(metrics.registry()).queueSize(queue::openCount),
                         Clock.systemUTC());
         Javalin web;
         try {
@@ -69,9 +81,10 @@ public final class Labeler implements AutoCloseable {
         } catch (RuntimeException e) {
             writer.close();
             streams.close(Duration.ofSeconds(30));
+            metrics.close();
             throw e;
         }
-        Labeler labeler = new Labeler(streams, writer, web);
+        Labeler labeler = new Labeler(streams, writer, web, metrics);
         LOG.info("Labeler listening on {}", labeler.baseUrl());
         return labeler;
     }
@@ -88,12 +101,18 @@ public final class Labeler implements AutoCloseable {
         return streams;
     }
 
+    /** Where its Prometheus metrics are served; empty with {@code metrics.port=-1}. */
+    public Optional<URI> metricsUrl() {
+        return metrics.url();
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             web.stop();
             writer.close();
             streams.close(Duration.ofSeconds(30));
+            metrics.close();
         }
     }
 }

@@ -43,6 +43,11 @@ public final class LabelerConfig extends AbstractConfig {
     public static final String ANNOTATORS_FILE = "annotators.file";
     public static final String QUEUE_ORDER = "queue.order";
     public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
+    public static final String METRICS_HOST = ServiceConfigs.METRICS_HOST;
+    public static final String METRICS_PORT = ServiceConfigs.METRICS_PORT;
+
+    /** Where the labeler serves its Prometheus metrics unless {@code metrics.port} says else. */
+    public static final int DEFAULT_METRICS_PORT = 9402;
 
     public static final ConfigDef DEFINITION =
             ServiceConfigs.withConnections(
@@ -120,7 +125,9 @@ public final class LabelerConfig extends AbstractConfig {
                             Importance.MEDIUM,
                             "How long a correction may wait for Kafka's acknowledgement before"
                                     + " the person gets a 503 (the correction is then not"
-                                    + " confirmed).");
+                                    + " confirmed).")
+                    .define(ServiceConfigs.metricsHost())
+                    .define(ServiceConfigs.metricsPort(DEFAULT_METRICS_PORT));
 
     public LabelerConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

@@ -60,6 +60,11 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String EVAL_REFERENCE_VERSION = "eval.reference.version";
     public static final String SEED_SQUAD_FILE = "seed.squad.file";
     public static final String SEED_SQUAD_USE = "seed.squad.use";
+    public static final String METRICS_HOST = ServiceConfigs.METRICS_HOST;
+    public static final String METRICS_PORT = ServiceConfigs.METRICS_PORT;
+
+    /** Where the retrainer serves its Prometheus metrics unless {@code metrics.port} says else. */
+    public static final int DEFAULT_METRICS_PORT = 9403;
 
     public static final ConfigDef DEFINITION =
             ServiceConfigs.withConnections(
@@ -290,7 +295,9 @@ public final class RetrainerConfig extends AbstractConfig {
                             ConfigDef.ValidString.in(SeedUse.names()),
                             Importance.LOW,
                             "Use the seed file for training (replayed), evaluation, or both"
-                                    + " (split by hash like the labels).");
+                                    + " (split by hash like the labels).")
+                    .define(ServiceConfigs.metricsHost())
+                    .define(ServiceConfigs.metricsPort(DEFAULT_METRICS_PORT));
 
     /** What the seed file is used for. */
     public enum SeedUse {
