@@ -160,10 +160,14 @@ public final class DemoProfile {
         settings.put(AnswererConfig.MODEL_DEVICE, "cpu");
         // leaves the other core(s) to the retrainer, which trains while questions are answered
         settings.put(AnswererConfig.ENGINE_INTRA_OP_THREADS, 1);
-        return ServiceSpec.builder("answerer", "io.spanloop.answerer.AnswererMain")
-                .describedAs("the answerer with " + model)
-                .settings(AnswererConfig.ENV_PREFIX, settings)
-                .heap("1g")
+        int metrics = options.metricsPorts().answerer();
+        settings.put(AnswererConfig.METRICS_PORT, metrics);
+        return metricsPort(
+                        ServiceSpec.builder("answerer", "io.spanloop.answerer.AnswererMain")
+                                .describedAs("the answerer with " + model)
+                                .settings(AnswererConfig.ENV_PREFIX, settings)
+                                .heap("1g"),
+                        metrics)
                 .build();
     }
 
@@ -175,12 +179,16 @@ public final class DemoProfile {
         settings.put(LabelerConfig.STATE_DIR, stateDir("labeler"));
         settings.put(LabelerConfig.HTTP_PORT, options.labelerPort());
         settings.put(LabelerConfig.ANNOTATORS, options.annotator());
-        return ServiceSpec.builder("labeler", "io.spanloop.labeler.LabelerMain")
-                .describedAs("the labeler on " + options.labelerUrl())
-                .settings(LabelerConfig.ENV_PREFIX, settings)
-                .heap("512m")
-                .listensOn(options.labelerPort(), "--labeler-port")
-                .readyWhenListening(options.labelerPort(), LABELER_START)
+        int metrics = options.metricsPorts().labeler();
+        settings.put(LabelerConfig.METRICS_PORT, metrics);
+        return metricsPort(
+                        ServiceSpec.builder("labeler", "io.spanloop.labeler.LabelerMain")
+                                .describedAs("the labeler on " + options.labelerUrl())
+                                .settings(LabelerConfig.ENV_PREFIX, settings)
+                                .heap("512m")
+                                .listensOn(options.labelerPort(), "--labeler-port")
+                                .readyWhenListening(options.labelerPort(), LABELER_START),
+                        metrics)
                 .build();
     }
 
@@ -205,11 +213,20 @@ public final class DemoProfile {
         settings.put(RetrainerConfig.MODEL_NAME, modelName());
         settings.put(RetrainerConfig.MODEL_INITIAL, model.toAbsolutePath());
         settings.put(RetrainerConfig.TRAIN_DEVICE, "cpu");
-        return ServiceSpec.builder("retrainer", "io.spanloop.retrainer.RetrainerMain")
-                .settings(RetrainerConfig.ENV_PREFIX, settings)
-                .heap("1g")
-                .readyWhenLogged(RETRAINER_READY, RETRAINER_START)
+        int metrics = options.metricsPorts().retrainer();
+        settings.put(RetrainerConfig.METRICS_PORT, metrics);
+        return metricsPort(
+                        ServiceSpec.builder("retrainer", "io.spanloop.retrainer.RetrainerMain")
+                                .settings(RetrainerConfig.ENV_PREFIX, settings)
+                                .heap("1g")
+                                .readyWhenLogged(RETRAINER_READY, RETRAINER_START),
+                        metrics)
                 .build();
+    }
+
+    /** The metrics port must be free before anything starts (unless there is none). */
+    private static ServiceSpec.Builder metricsPort(ServiceSpec.Builder service, int port) {
+        return port > 0 ? service.listensOn(port, "--metrics-port") : service;
     }
 
     private Path stateDir(String service) {

@@ -138,6 +138,17 @@ public final class DemoRun {
                         + ", token "
                         + options.annotatorToken()
                         + ")");
+        DemoOptions.MetricsPorts metrics = options.metricsPorts();
+        if (metrics.enabled()) {
+            Console.say(
+                    "Metrics:  "
+                            + metricsUrl(metrics.answerer())
+                            + " (answerer), "
+                            + metricsUrl(metrics.labeler())
+                            + " (labeler), "
+                            + metricsUrl(metrics.retrainer())
+                            + " (retrainer)");
+        }
         Console.say(
                 "Retrainer: trains a new version after "
                         + profile.triggers()
@@ -145,5 +156,9 @@ public final class DemoRun {
                         + profile.modelStore());
         Console.say("Model versions: ./spanloop versions   (or the labeler page's header)");
         Console.say("");
+    }
+
+    private static String metricsUrl(int port) {
+        return "http://127.0.0.1:" + port + "/metrics";
     }
 }
