@@ -77,10 +77,10 @@ public final class Retrainer implements AutoCloseable {
         ModelStore store = new ModelStore(config.store());
         installInitialVersion(config, store);
         requireMatchingName(config, store);
-        ServiceMetrics metrics = ServiceMetrics.start("retrainer", MetricsSettings.from(config));
         // fence any older instance before reading what it published
         VersionPublisher publisher =
                 new VersionPublisher(bootstrap, topics.modelVersions(), config.modelName());
+        ServiceMetrics metrics = ServiceMetrics.start("retrainer", MetricsSettings.from(config));
         try {
             VersionHistory history =
                     VersionHistory.read(

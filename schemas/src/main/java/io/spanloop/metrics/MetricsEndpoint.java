@@ -32,12 +32,28 @@ public final class MetricsEndpoint implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException(
-                    "cannot serve metrics on " + host + ":" + port + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
         }
         server.createContext("/", exchange -> respond(exchange, scrape));
-        server.start();
+        startOnDaemonThreads(server);
         return new MetricsEndpoint(server);
+    }
+
+    /**
+     * Starts {@code server} from a daemon thread: its dispatcher thread inherits that, so the
+     * endpoint never keeps a JVM alive whose service has failed or ended.
+     */
+    private static void startOnDaemonThreads(HttpServer server) {
+        Thread starter = new Thread(server::start, "metrics-endpoint-start");
+        starter.setDaemon(true);
+        starter.start();
+        try {
+            starter.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            server.stop(0);
+            throw new IllegalStateException("interrupted while starting the metrics endpoint", e);
+        }
     }
 
     private static void respond(HttpExchange exchange, Supplier<String> scrape) throws IOException {

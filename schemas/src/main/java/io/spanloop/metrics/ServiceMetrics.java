@@ -10,11 +10,14 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.spanloop.config.ServiceConfigs;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +43,24 @@ public final class ServiceMetrics implements AutoCloseable {
     /** A registry with the JVM's meters, served as {@code settings} say. */
     public static ServiceMetrics start(String service, MetricsSettings settings) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        MetricsEndpoint endpoint =
-                settings.enabled()
-                        ? MetricsEndpoint.start(settings.host(), settings.port(), registry::scrape)
-                        : null;
+        MetricsEndpoint endpoint = null;
+        if (settings.enabled()) {
+            try {
+                endpoint =
+                        MetricsEndpoint.start(settings.host(), settings.port(), registry::scrape);
+            } catch (UncheckedIOException e) {
+                registry.close();
+                // as a setting that cannot work: the service's main reports it and exits
+                throw new ConfigException(
+                        ServiceConfigs.METRICS_PORT,
+                        settings.port(),
+                        e.getCause().getMessage()
+                                + " (on "
+                                + settings.host()
+                                + "; metrics.host and metrics.port"
+                                + " choose another, -1 serves none)");
+            }
+        }
         ServiceMetrics metrics = new ServiceMetrics(registry, endpoint);
         metrics.bind(new ClassLoaderMetrics())
                 .bind(new JvmMemoryMetrics())

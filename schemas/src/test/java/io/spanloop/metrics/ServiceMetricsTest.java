@@ -17,6 +17,7 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
@@ -135,6 +136,32 @@ class ServiceMetricsTest {
         metrics.close();
         metrics.close();
         assertThatThrownBy(() -> MetricsScrape.of(url)).hasCauseInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void shouldReportATakenPortAsTheSettingThatCannotWork() throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int port = taken.getLocalPort();
+            assertThatThrownBy(
+                            () ->
+                                    ServiceMetrics.start(
+                                            "test", new MetricsSettings("127.0.0.1", port)))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining(ServiceConfigs.METRICS_PORT)
+                    .hasMessageContaining(Integer.toString(port))
+                    .hasMessageContaining("in use");
+        }
+    }
+
+    @Test
+    void shouldNeverKeepTheJvmAlive() {
+        try (ServiceMetrics metrics =
+                ServiceMetrics.start("test", new MetricsSettings("127.0.0.1", 0))) {
+            assertThat(Thread.getAllStackTraces().keySet())
+                    .filteredOn(t -> t.getName().startsWith("HTTP-Dispatcher"))
+                    .isNotEmpty()
+                    .allMatch(Thread::isDaemon);
+        }
     }
 
     @Test
