@@ -30,6 +30,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
 
     private final BatchSettings settings;
     private final ModelSlot models;
+    private final AnswerMetrics metrics;
     private final QuestionParser parser;
     private final QuestionValidator validator;
     private final String questionsTopic;
@@ -43,11 +44,13 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
     AnswerProcessor(
             BatchSettings settings,
             ModelSlot models,
+            AnswerMetrics metrics,
             QuestionParser parser,
             String questionsTopic,
             LongSupplier clock) {
         this.settings = settings;
         this.models = models;
+        this.metrics = metrics;
         this.parser = parser;
         this.validator = new QuestionValidator(settings);
         this.questionsTopic = questionsTopic;
@@ -88,20 +91,22 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                     record.value(),
                     record.timestamp(),
                     record.headers(),
+                    DeadLetterReason.UNDESERIALIZABLE,
                     "undeserializable question: " + e.getMessage(),
                     e,
                     partition,
                     offset);
             return;
         }
-        Optional<String> problem = validator.problem(question);
+        Optional<QuestionValidator.Problem> problem = validator.problem(question);
         if (problem.isPresent()) {
             deadLetter(
                     record.key(),
                     record.value(),
                     record.timestamp(),
                     record.headers(),
-                    problem.get(),
+                    problem.get().reason(),
+                    problem.get().message(),
                     null,
                     partition,
                     offset);
@@ -150,7 +155,9 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                 buffer.removeOldest(batch.size());
                 return;
             }
-            long micros = (System.nanoTime() - start) / 1_000;
+            long nanos = System.nanoTime() - start;
+            metrics.modelCall(batch.size(), nanos);
+            long micros = nanos / 1_000;
             Instant now = Instant.now();
             for (int i = 0; i < batch.size(); i++) {
                 BufferedQuestion question = batch.get(i);
@@ -172,7 +179,9 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                                                         question.question().getQuestion(),
                                                         question.question().getContext())))
                                 .get(0);
-                long micros = (System.nanoTime() - start) / 1_000;
+                long nanos = System.nanoTime() - start;
+                metrics.modelCall(1, nanos);
+                long micros = nanos / 1_000;
                 forwardAnswer(question, result, lease, micros, 1, Instant.now());
             } catch (QaInferenceException e) {
                 deadLetter(
@@ -180,6 +189,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                         question.value(),
                         question.timestamp(),
                         null,
+                        DeadLetterReason.INFERENCE_FAILED,
                         "inference failed: " + e.getMessage(),
                         e,
                         question.partition(),
@@ -202,6 +212,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                                 question.question(), result, lease.model(), micros, batchSize, now),
                         question.timestamp()),
                 AnswererTopology.ANSWERS_SINK);
+        metrics.answered(lease.model().version());
     }
 
     private void deadLetter(
@@ -209,6 +220,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
             byte[] value,
             long timestamp,
             Headers original,
+            DeadLetterReason kind,
             String reason,
             Throwable error,
             int partition,
@@ -224,5 +236,6 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
         context.forward(
                 new Record<Object, Object>(key, value, timestamp, headers),
                 AnswererTopology.DEAD_LETTER_SINK);
+        metrics.deadLettered(kind);
     }
 }

@@ -1,11 +1,16 @@
 package io.spanloop.answerer;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.spanloop.config.ServiceConfigs;
+import io.spanloop.metrics.MetricsSettings;
+import io.spanloop.metrics.ServiceMetrics;
 import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.schemas.Topics;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +31,7 @@ public final class Answerer implements AutoCloseable {
     private final ModelReloader reloader;
     private final ModelVersionFollower follower;
     private final ObjectName mbean;
+    private final ServiceMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
@@ -34,12 +40,14 @@ public final class Answerer implements AutoCloseable {
             ModelSlot models,
             ModelReloader reloader,
             ModelVersionFollower follower,
-            ObjectName mbean) {
+            ObjectName mbean,
+            ServiceMetrics metrics) {
         this.streams = streams;
         this.models = models;
         this.reloader = reloader;
         this.follower = follower;
         this.mbean = mbean;
+        this.metrics = metrics;
     }
 
     /** Loads the configured model and starts answering. */
@@ -76,10 +84,16 @@ public final class Answerer implements AutoCloseable {
                             reloader);
             follower.catchUp();
         }
+        ServiceMetrics metrics = ServiceMetrics.start("answerer", MetricsSettings.from(config));
         KafkaStreams streams =
                 new KafkaStreams(
-                        AnswererTopology.buildTopology(config.batchSettings(), topics, models),
+                        AnswererTopology.buildTopology(
+                                config.batchSettings(),
+                                topics,
+                                models,
+                                new AnswerMetrics(metrics.registry())),
                         AnswererTopology.streamsProperties(config));
+        metrics.bind(new KafkaStreamsMetrics(streams)).bind(new ReloadMetrics(reloader));
         streams.setUncaughtExceptionHandler(
                 e -> {
                     // transactions make a restart safe; stopping shows the failure to operators
@@ -92,7 +106,8 @@ public final class Answerer implements AutoCloseable {
                         models,
                         reloader,
                         follower,
-                        registerMBean(reloader, config.getString(AnswererConfig.APPLICATION_ID)));
+                        registerMBean(reloader, config.getString(AnswererConfig.APPLICATION_ID)),
+                        metrics);
         streams.setStateListener(
                 (now, before) -> {
                     if (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING) {
@@ -130,6 +145,11 @@ public final class Answerer implements AutoCloseable {
         return reloader;
     }
 
+    /** Where its Prometheus metrics are served; empty with {@code metrics.port=-1}. */
+    public Optional<URI> metricsUrl() {
+        return metrics.url();
+    }
+
     /** Blocks until the answerer stops (closed, or failed); returns the final state. */
     public KafkaStreams.State awaitStop() throws InterruptedException {
         stopped.await();
@@ -159,6 +179,7 @@ public final class Answerer implements AutoCloseable {
                     LOG.debug("MBean already gone", e);
                 }
             }
+            metrics.close();
         }
     }
 }

@@ -53,6 +53,12 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String MAX_QUESTION_CHARS = "question.max.question.chars";
     public static final String ANSWERS_TOKEN_SCORES = "answers.token.scores";
 
+    public static final String METRICS_HOST = ServiceConfigs.METRICS_HOST;
+    public static final String METRICS_PORT = ServiceConfigs.METRICS_PORT;
+
+    /** Where the answerer serves its Prometheus metrics unless {@code metrics.port} says else. */
+    public static final int DEFAULT_METRICS_PORT = 9401;
+
     public static final ConfigDef DEFINITION =
             ServiceConfigs.withConnections(
                             ServiceConfigs.topic(TopicRole.QUESTIONS, "Questions topic (input)."),
@@ -197,7 +203,9 @@ public final class AnswererConfig extends AbstractConfig {
                             "Each answer carries tokenScores: every context token's start and end"
                                     + " probability (about 8 bytes a token, at most 4096 tokens),"
                                     + " which the labeler shows as a heat map. Off: the field is"
-                                    + " null and nothing is computed.");
+                                    + " null and nothing is computed.")
+                    .define(ServiceConfigs.metricsHost())
+                    .define(ServiceConfigs.metricsPort(DEFAULT_METRICS_PORT));
 
     public AnswererConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

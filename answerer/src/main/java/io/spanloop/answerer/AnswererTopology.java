@@ -23,13 +23,18 @@ public final class AnswererTopology {
      * Questions are read as raw bytes so that a record that is no valid question can be
      * dead-lettered byte for byte.
      */
-    public static Topology buildTopology(BatchSettings settings, Topics topics, ModelSlot models) {
-        return buildTopology(settings, topics, models, System::currentTimeMillis);
+    public static Topology buildTopology(
+            BatchSettings settings, Topics topics, ModelSlot models, AnswerMetrics metrics) {
+        return buildTopology(settings, topics, models, metrics, System::currentTimeMillis);
     }
 
     /** As above, with the wall clock that stamps arrivals (tests pass the driver's mock time). */
     public static Topology buildTopology(
-            BatchSettings settings, Topics topics, ModelSlot models, LongSupplier clock) {
+            BatchSettings settings,
+            Topics topics,
+            ModelSlot models,
+            AnswerMetrics metrics,
+            LongSupplier clock) {
         Topology topology = new Topology();
         topology.addSource(
                 SOURCE,
@@ -43,6 +48,7 @@ public final class AnswererTopology {
                         new AnswerProcessor(
                                 settings,
                                 models,
+                                metrics,
                                 new QuestionParser(
                                         topics.questions().valueSerde().deserializer(),
                                         questionsTopic),

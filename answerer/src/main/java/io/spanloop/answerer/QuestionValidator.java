@@ -12,31 +12,42 @@ final class QuestionValidator {
         this.settings = settings;
     }
 
-    /** The reason the question cannot be answered, or empty when it is fine. */
-    Optional<String> problem(Question question) {
+    /** Why a question is dead-lettered: the kind of problem, and the reason its header gives. */
+    record Problem(DeadLetterReason reason, String message) {}
+
+    /** Why the question cannot be answered, or empty when it is fine. */
+    Optional<Problem> problem(Question question) {
         if (question.getId() == null || question.getId().isBlank()) {
-            return Optional.of("question id is missing or empty");
+            return missing("question id is missing or empty");
         }
         if (question.getQuestion() == null || question.getQuestion().isBlank()) {
-            return Optional.of("question text is missing or empty");
+            return missing("question text is missing or empty");
         }
         if (question.getContext() == null || question.getContext().isBlank()) {
-            return Optional.of("context is missing or empty");
+            return missing("context is missing or empty");
         }
         if (question.getQuestion().length() > settings.maxQuestionChars()) {
-            return Optional.of(
+            return tooLong(
                     "question has "
                             + question.getQuestion().length()
                             + " chars, more than the limit of "
                             + settings.maxQuestionChars());
         }
         if (question.getContext().length() > settings.maxContextChars()) {
-            return Optional.of(
+            return tooLong(
                     "context has "
                             + question.getContext().length()
                             + " chars, more than the limit of "
                             + settings.maxContextChars());
         }
         return Optional.empty();
+    }
+
+    private static Optional<Problem> missing(String message) {
+        return Optional.of(new Problem(DeadLetterReason.MISSING_FIELD, message));
+    }
+
+    private static Optional<Problem> tooLong(String message) {
+        return Optional.of(new Problem(DeadLetterReason.TOO_LONG, message));
     }
 }

@@ -51,6 +51,8 @@ public final class AnswererHarness {
         config.put(AnswererConfig.BATCH_MAX_SIZE, 8);
         config.put(AnswererConfig.BATCH_MAX_WAIT_MS, 20L);
         config.put(AnswererConfig.MAX_CONTEXT_CHARS, 20_000);
+        // a free port each: tests run several instances, and never take the fixed default
+        config.put(AnswererConfig.METRICS_PORT, 0);
         config.put("streams.consumer.session.timeout.ms", 6_000);
         config.put("streams.consumer.heartbeat.interval.ms", 1_000);
         config.put("streams.producer.transaction.timeout.ms", 10_000);

@@ -15,6 +15,8 @@ import io.spanloop.testkit.KafkaEnvironmentExtension;
 import io.spanloop.testkit.Records;
 import io.spanloop.versions.VersionActions;
 import io.spanloop.versions.VersionLog;
+import io.spanloop.testkit.metrics.Exposition;
+import io.spanloop.testkit.metrics.MetricsScrape;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -112,6 +114,15 @@ class AnswererHotReloadIT {
                     .satisfies(r -> assertThat(r.value().getModelVersion()).isEqualTo(2L));
             assertThat(answerer.reloads().getServedVersion()).isEqualTo(2L);
             assertThat(answerer.reloads().getLastRefusal()).contains("v4").contains("sha256");
+            // And: /metrics shows the swap, the refusals and the answers of each version
+            Exposition metrics = MetricsScrape.of(answerer.metricsUrl().orElseThrow());
+            assertThat(metrics.value("spanloop_model_served_version")).isEqualTo(2);
+            assertThat(metrics.value("spanloop_model_versions_loaded_total")).isEqualTo(1);
+            assertThat(metrics.value("spanloop_model_versions_refused_total")).isEqualTo(2);
+            assertThat(metrics.value("spanloop_answers_total", Map.of("model_version", "1")))
+                    .isEqualTo((double) perVersion.get(1L));
+            assertThat(metrics.value("spanloop_answers_total", Map.of("model_version", "2")))
+                    .isEqualTo((double) perVersion.get(2L) + 1);
         }
 
         // And: a new instance serves the newest PUBLISHED, loadable version from the start

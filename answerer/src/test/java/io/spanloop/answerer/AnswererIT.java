@@ -9,9 +9,14 @@ import io.spanloop.events.TokenScores;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.testing.TinyModel;
 import io.spanloop.schemas.ProbabilityBytes;
+import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
 import io.spanloop.testkit.Records;
+import io.spanloop.testkit.metrics.Exposition;
+import io.spanloop.testkit.metrics.MetricFamily;
+import io.spanloop.testkit.metrics.MetricsScrape;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,6 +54,11 @@ class AnswererIT {
         List<Question> valid = Questions.mixed("q", 40);
         byte[] garbage = "definitely not avro".getBytes(StandardCharsets.UTF_8);
         try (Answerer answerer = harness.startAnswerer(stateDir)) {
+            URI metrics = answerer.metricsUrl().orElseThrow();
+            assertThat(metrics.getHost()).isEqualTo("127.0.0.1");
+            Exposition before = MetricsScrape.of(metrics);
+            assertThat(before.sum("spanloop_answers_total")).isZero();
+            assertThat(before.value("spanloop_model_served_version")).isEqualTo(1);
             // When: valid and malformed questions from plain producers
             harness.produce(valid.subList(0, 20));
             try (KafkaProducer<byte[], byte[]> raw = harness.rawProducer();
@@ -116,6 +126,38 @@ class AnswererIT {
                     .filteredOn(r -> reason(r).startsWith("undeserializable"))
                     .singleElement()
                     .satisfies(r -> assertThat(r.value()).isEqualTo(garbage));
+
+            // And: /metrics counted them, as Prometheus scrapes it
+            Exposition after =
+                    Await.until(
+                            () -> MetricsScrape.of(metrics),
+                            e -> e.sum("spanloop_dead_letters_total") == 3,
+                            Duration.ofSeconds(10),
+                            "the dead letters on /metrics");
+            assertThat(after.value("spanloop_answers_total", Map.of("model_version", "1")))
+                    .isEqualTo(valid.size());
+            assertThat(after.value("spanloop_dead_letters_total", Map.of("reason", "too_long")))
+                    .isEqualTo(1);
+            assertThat(
+                            after.value(
+                                    "spanloop_dead_letters_total",
+                                    Map.of("reason", "missing_field")))
+                    .isEqualTo(1);
+            assertThat(
+                            after.value(
+                                    "spanloop_dead_letters_total",
+                                    Map.of("reason", "undeserializable")))
+                    .isEqualTo(1);
+            assertThat(after.value("spanloop_batch_size_questions_sum")).isEqualTo(valid.size());
+            assertThat(after.value("spanloop_inference_seconds_bucket", Map.of("le", "+Inf")))
+                    .isEqualTo(after.value("spanloop_batch_size_questions_count"))
+                    .isPositive();
+            assertThat(after.family("spanloop_inference_seconds").orElseThrow().type())
+                    .isEqualTo(MetricFamily.Type.HISTOGRAM);
+            // the Kafka Streams client's own metrics and the JVM's, from Micrometer's binders
+            assertThat(after.sum("kafka_stream_thread_process_total"))
+                    .isGreaterThanOrEqualTo(valid.size() + 3);
+            assertThat(after.has("jvm_memory_used_bytes")).isTrue();
         }
     }
 

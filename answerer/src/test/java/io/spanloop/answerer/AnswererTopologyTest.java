@@ -2,6 +2,9 @@ package io.spanloop.answerer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Question;
 import io.spanloop.events.ScoredSpan;
@@ -45,6 +48,7 @@ class AnswererTopologyTest {
     private final java.util.concurrent.atomic.AtomicLong clock =
             new java.util.concurrent.atomic.AtomicLong();
     private ModelSlot models;
+    private SimpleMeterRegistry meters;
     private TopologyTestDriver driver;
     private TestInputTopic<String, Question> questions;
     private TestInputTopic<byte[], byte[]> rawQuestions;
@@ -78,9 +82,11 @@ class AnswererTopologyTest {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         clock.set(0);
+        meters = new SimpleMeterRegistry();
         driver =
                 new TopologyTestDriver(
-                        AnswererTopology.buildTopology(settings, topics, models, clock::get),
+                        AnswererTopology.buildTopology(
+                                settings, topics, models, new AnswerMetrics(meters), clock::get),
                         props,
                         java.time.Instant.ofEpochMilli(0));
         questions =
@@ -209,6 +215,7 @@ class AnswererTopologyTest {
         assertThat(header(dead, DeadLetters.SOURCE_TOPIC)).isEqualTo(topics.questions().name());
         assertThat(header(dead, DeadLetters.SOURCE_OFFSET)).isEqualTo("0");
         assertThat(answers.isEmpty()).isTrue();
+        assertThat(deadLetterCounts()).containsEntry("undeserializable", 1.0);
     }
 
     @Test
@@ -241,6 +248,36 @@ class AnswererTopologyTest {
                         "question id is missing or empty",
                         "question has 201 chars, more than the limit of 200");
         assertThat(answers.isEmpty()).isTrue();
+        assertThat(deadLetterCounts())
+                .containsExactlyInAnyOrderEntriesOf(
+                        Map.of(
+                                "undeserializable", 0.0,
+                                "missing_field", 3.0,
+                                "too_long", 2.0,
+                                "inference_failed", 0.0));
+        assertThat(meters.find(AnswerMetrics.ANSWERS).counters()).isEmpty();
+    }
+
+    @Test
+    void shouldCountAnswersByVersionAndEachModelCall() {
+        Questions.mixed("counted", MAX_BATCH + 1).forEach(q -> questions.pipeInput(q.getId(), q));
+        advance(MAX_WAIT);
+
+        assertThat(answers.readRecordsToList()).hasSize(MAX_BATCH + 1);
+        assertThat(meters.get(AnswerMetrics.ANSWERS).tag("model_version", "1").counter().count())
+                .isEqualTo(MAX_BATCH + 1);
+        DistributionSummary batches = meters.get(AnswerMetrics.BATCH_SIZE).summary();
+        assertThat(batches.count()).isEqualTo(2);
+        assertThat(batches.totalAmount()).isEqualTo(MAX_BATCH + 1);
+        assertThat(meters.get(AnswerMetrics.INFERENCE).timer().count()).isEqualTo(2);
+        assertThat(deadLetterCounts().values()).containsOnly(0.0);
+    }
+
+    private Map<String, Double> deadLetterCounts() {
+        return meters.get(AnswerMetrics.DEAD_LETTERS).counters().stream()
+                .collect(
+                        java.util.stream.Collectors.toMap(
+                                c -> c.getId().getTag("reason"), Counter::count));
     }
 
     @Test

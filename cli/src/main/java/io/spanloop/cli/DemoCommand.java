@@ -35,6 +35,9 @@ final class DemoCommand extends Command {
               --controller-port N   KRaft controller port (default 9093)
               --registry-port N     schema registry port (default 8081)
               --labeler-port N      labeler web UI / API port (default 8080)
+              --metrics-port N      Prometheus /metrics of the answerer on N, the labeler on
+                                    N+1, the retrainer on N+2 (default 9401)
+              --no-metrics          no /metrics endpoints
               --annotator NAME:TOKEN  the labeler login (default demo:demo)
               --tiny                the bundled tiny model (0.4 M parameters, demo-model/1) as
                                     version 1 instead of the real pretrained transformer
@@ -69,12 +72,30 @@ final class DemoCommand extends Command {
                         "--controller-port",
                         "--registry-port",
                         "--labeler-port",
+                        "--metrics-port",
                         "--annotator",
                         "--model",
                         "--labels",
                         "--label-rate",
                         "--minutes"),
-                Set.of("--reset", "--auto-label", "--once", "--tiny", "--overlap"));
+                Set.of("--reset", "--auto-label", "--once", "--tiny", "--overlap", "--no-metrics"));
+    }
+
+    /**
+     * From {@code --metrics-port N} (N, N+1, N+2) or {@code --no-metrics}; 9401-9403 if neither.
+     */
+    private static DemoOptions.MetricsPorts metricsPorts(CommandLine line) {
+        int first = line.port("--metrics-port", DemoOptions.MetricsPorts.DEFAULT.answerer());
+        if (line.flag("--no-metrics")) {
+            if (line.value("--metrics-port").isPresent()) {
+                throw new UsageException("--metrics-port and --no-metrics: give one of them");
+            }
+            return DemoOptions.MetricsPorts.OFF;
+        }
+        if (first > 65_533) {
+            throw new UsageException("--metrics-port needs three ports from N, not " + first);
+        }
+        return DemoOptions.MetricsPorts.startingAt(first);
     }
 
     /** MiniLM unless {@code --tiny} or {@code --model DIR} says otherwise. */
@@ -123,6 +144,7 @@ final class DemoCommand extends Command {
                         .registryHome(home == null ? null : Path.of(home))
                         .build();
         int labelerPort = line.port("--labeler-port", 8080);
+        DemoOptions.MetricsPorts metricsPorts = metricsPorts(line);
         DemoBase base = base(line);
         DemoOptions.AutoLabel autoLabel =
                 line.flag("--auto-label")
@@ -148,6 +170,7 @@ final class DemoCommand extends Command {
             return DemoOptions.builder()
                     .stack(stack)
                     .labelerPort(labelerPort)
+                    .metricsPorts(metricsPorts)
                     .annotator(line.value("--annotator").orElse("demo:demo"))
                     .base(base)
                     .reset(line.flag("--reset"))

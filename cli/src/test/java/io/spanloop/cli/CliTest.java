@@ -86,6 +86,8 @@ class CliTest {
                 "demo --kafka-port x                    | --kafka-port needs a port, not 'x'",
                 "demo --labeler-port 70000              | --labeler-port needs a port, not '70000'",
                 "demo --labels 0 --auto-label           | --labels needs a positive number",
+                "demo --metrics-port 65534              | --metrics-port needs three ports",
+                "demo --metrics-port 9500 --no-metrics  | --metrics-port and --no-metrics",
                 "demo --annotator nobody --model m      | the annotator login is NAME:TOKEN",
                 "demo --data                            | --data needs a value",
                 "demo serve                             | unexpected argument serve",
@@ -116,6 +118,8 @@ class CliTest {
                                 "--kafka-port",
                                 "19092",
                                 "--labeler-port=18080",
+                                "--metrics-port",
+                                "19401",
                                 "--annotator",
                                 "ann:tok",
                                 "--model",
@@ -136,6 +140,8 @@ class CliTest {
         assertThat(options.stack().controllerPort()).isEqualTo(9093);
         assertThat(options.stack().registryPort()).isEqualTo(8081);
         assertThat(options.labelerUrl()).isEqualTo("http://127.0.0.1:18080/");
+        assertThat(options.metricsPorts())
+                .isEqualTo(new io.spanloop.demo.DemoOptions.MetricsPorts(19401, 19402, 19403));
         assertThat(options.annotatorName()).isEqualTo("ann");
         assertThat(options.annotatorToken()).isEqualTo("tok");
         assertThat(options.base()).isEqualTo(io.spanloop.demo.DemoBase.given(Path.of("m/1")));
@@ -159,6 +165,17 @@ class CliTest {
         assertThat(options.autoLabel().labels()).isEqualTo(300);
         assertThat(options.stack().dataDir()).isEqualTo(Path.of("data"));
         assertThat(options.labelerUrl()).isEqualTo("http://127.0.0.1:8080/");
+        assertThat(options.metricsPorts())
+                .isEqualTo(io.spanloop.demo.DemoOptions.MetricsPorts.DEFAULT)
+                .isEqualTo(new io.spanloop.demo.DemoOptions.MetricsPorts(9401, 9402, 9403));
+        assertThat(
+                        DemoCommand.options(
+                                        CommandLine.parse(
+                                                List.of("--no-metrics"),
+                                                new DemoCommand().valueOptions(),
+                                                new DemoCommand().flags()))
+                                .metricsPorts())
+                .isEqualTo(io.spanloop.demo.DemoOptions.MetricsPorts.OFF);
     }
 
     @Test

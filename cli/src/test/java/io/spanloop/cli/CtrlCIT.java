@@ -58,7 +58,9 @@ class CtrlCIT {
                                 "--registry-port",
                                 Integer.toString(registry),
                                 "--labeler-port",
-                                Integer.toString(labeler)));
+                                Integer.toString(labeler),
+                                // three fixed ports could be taken here: LocalRunIT checks them
+                                "--no-metrics"));
         Process launcher =
                 new ProcessBuilder(command)
                         .redirectErrorStream(true)

@@ -42,8 +42,34 @@ public final class DemoOptions {
         }
     }
 
+    /**
+     * Where each service serves its Prometheus metrics ({@code http://127.0.0.1:<port>/metrics});
+     * -1: none.
+     */
+    public record MetricsPorts(int answerer, int labeler, int retrainer) {
+
+        /** The services' own defaults: 9401, 9402, 9403. */
+        public static final MetricsPorts DEFAULT = startingAt(9401);
+
+        /** No metrics endpoints. */
+        public static final MetricsPorts OFF = new MetricsPorts(-1, -1, -1);
+
+        /**
+         * The answerer on {@code first}, the labeler on the next port, the retrainer on the one
+         * after.
+         */
+        public static MetricsPorts startingAt(int first) {
+            return new MetricsPorts(first, first + 1, first + 2);
+        }
+
+        public boolean enabled() {
+            return answerer > 0;
+        }
+    }
+
     private final StackSettings stack;
     private final int labelerPort;
+    private final MetricsPorts metricsPorts;
     private final String annotator;
     private final DemoBase base;
     private final boolean reset;
@@ -53,6 +79,7 @@ public final class DemoOptions {
     private DemoOptions(Builder builder) {
         this.stack = Objects.requireNonNull(builder.stack, "stack");
         this.labelerPort = builder.labelerPort;
+        this.metricsPorts = builder.metricsPorts;
         this.annotator = builder.annotator;
         int colon = annotator.indexOf(':');
         if (colon <= 0 || colon == annotator.length() - 1) {
@@ -65,7 +92,10 @@ public final class DemoOptions {
         this.autoLabel = builder.autoLabel;
     }
 
-    /** Options with the defaults: labeler on 8080, login demo:demo, people review. */
+    /**
+     * Options with the defaults: labeler on 8080, metrics on 9401-9403, login demo:demo, people
+     * review.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -81,6 +111,10 @@ public final class DemoOptions {
 
     public String labelerUrl() {
         return "http://127.0.0.1:" + labelerPort + "/";
+    }
+
+    public MetricsPorts metricsPorts() {
+        return metricsPorts;
     }
 
     /** The labeler login, {@code name:token}. */
@@ -119,6 +153,7 @@ public final class DemoOptions {
     public static final class Builder {
         private StackSettings stack;
         private int labelerPort = 8080;
+        private MetricsPorts metricsPorts = MetricsPorts.DEFAULT;
         private String annotator = "demo:demo";
         private DemoBase base = DemoBase.miniLm();
         private boolean reset;
@@ -134,6 +169,11 @@ public final class DemoOptions {
 
         public Builder labelerPort(int port) {
             this.labelerPort = port;
+            return this;
+        }
+
+        public Builder metricsPorts(MetricsPorts ports) {
+            this.metricsPorts = ports;
             return this;
         }
 

@@ -162,10 +162,14 @@ public final class DemoProfile {
         settings.put(AnswererConfig.ENGINE_INTRA_OP_THREADS, 1);
         // the labeler shows why the model chose each span (short contexts: a few hundred bytes)
         settings.put(AnswererConfig.ANSWERS_TOKEN_SCORES, true);
-        return ServiceSpec.builder("answerer", "io.spanloop.answerer.AnswererMain")
-                .describedAs("the answerer with " + model)
-                .settings(AnswererConfig.ENV_PREFIX, settings)
-                .heap("1g")
+        int metrics = options.metricsPorts().answerer();
+        settings.put(AnswererConfig.METRICS_PORT, metrics);
+        return metricsPort(
+                        ServiceSpec.builder("answerer", "io.spanloop.answerer.AnswererMain")
+                                .describedAs("the answerer with " + model)
+                                .settings(AnswererConfig.ENV_PREFIX, settings)
+                                .heap("1g"),
+                        metrics)
                 .build();
     }
 
@@ -179,12 +183,16 @@ public final class DemoProfile {
         settings.put(LabelerConfig.ANNOTATORS, options.annotator());
         // the demo's one annotator may also promote, pin and unpin on the Models page
         settings.put(LabelerConfig.ADMINS, options.annotatorName());
-        return ServiceSpec.builder("labeler", "io.spanloop.labeler.LabelerMain")
-                .describedAs("the labeler on " + options.labelerUrl())
-                .settings(LabelerConfig.ENV_PREFIX, settings)
-                .heap("512m")
-                .listensOn(options.labelerPort(), "--labeler-port")
-                .readyWhenListening(options.labelerPort(), LABELER_START)
+        int metrics = options.metricsPorts().labeler();
+        settings.put(LabelerConfig.METRICS_PORT, metrics);
+        return metricsPort(
+                        ServiceSpec.builder("labeler", "io.spanloop.labeler.LabelerMain")
+                                .describedAs("the labeler on " + options.labelerUrl())
+                                .settings(LabelerConfig.ENV_PREFIX, settings)
+                                .heap("512m")
+                                .listensOn(options.labelerPort(), "--labeler-port")
+                                .readyWhenListening(options.labelerPort(), LABELER_START),
+                        metrics)
                 .build();
     }
 
@@ -209,11 +217,20 @@ public final class DemoProfile {
         settings.put(RetrainerConfig.MODEL_NAME, modelName());
         settings.put(RetrainerConfig.MODEL_INITIAL, model.toAbsolutePath());
         settings.put(RetrainerConfig.TRAIN_DEVICE, "cpu");
-        return ServiceSpec.builder("retrainer", "io.spanloop.retrainer.RetrainerMain")
-                .settings(RetrainerConfig.ENV_PREFIX, settings)
-                .heap("1g")
-                .readyWhenLogged(RETRAINER_READY, RETRAINER_START)
+        int metrics = options.metricsPorts().retrainer();
+        settings.put(RetrainerConfig.METRICS_PORT, metrics);
+        return metricsPort(
+                        ServiceSpec.builder("retrainer", "io.spanloop.retrainer.RetrainerMain")
+                                .settings(RetrainerConfig.ENV_PREFIX, settings)
+                                .heap("1g")
+                                .readyWhenLogged(RETRAINER_READY, RETRAINER_START),
+                        metrics)
                 .build();
+    }
+
+    /** The metrics port must be free before anything starts (unless there is none). */
+    private static ServiceSpec.Builder metricsPort(ServiceSpec.Builder service, int port) {
+        return port > 0 ? service.listensOn(port, "--metrics-port") : service;
     }
 
     private Path stateDir(String service) {

@@ -143,6 +143,17 @@ public final class DemoRun {
                         + options.labelerUrl()
                         + "models.html  (versions, live training, answers per version; promote"
                         + " or pin a version)");
+        DemoOptions.MetricsPorts metrics = options.metricsPorts();
+        if (metrics.enabled()) {
+            Console.say(
+                    "Metrics:  "
+                            + metricsUrl(metrics.answerer())
+                            + " (answerer), "
+                            + metricsUrl(metrics.labeler())
+                            + " (labeler), "
+                            + metricsUrl(metrics.retrainer())
+                            + " (retrainer)");
+        }
         Console.say(
                 "Retrainer: trains a new version after "
                         + profile.triggers()
@@ -150,5 +161,9 @@ public final class DemoRun {
                         + profile.modelStore());
         Console.say("Model versions: ./spanloop versions   (or the labeler's Models page)");
         Console.say("");
+    }
+
+    private static String metricsUrl(int port) {
+        return "http://127.0.0.1:" + port + "/metrics";
     }
 }

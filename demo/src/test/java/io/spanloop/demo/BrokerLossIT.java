@@ -235,6 +235,7 @@ class BrokerLossIT {
         config.put(AnswererConfig.MODEL_DIR, store.resolve("demo-qa").resolve("1").toString());
         config.put(AnswererConfig.MODEL_DEVICE, "cpu");
         config.putAll(ServiceConfigs.topicSettings(AnswererConfig.DEFINITION, names));
+        config.put(AnswererConfig.METRICS_PORT, 0);
         return new AnswererConfig(config);
     }
 
@@ -248,6 +249,7 @@ class BrokerLossIT {
         config.put(LabelerConfig.HTTP_PORT, 0);
         config.put(LabelerConfig.ANNOTATORS, "tester:" + TOKEN);
         config.putAll(ServiceConfigs.topicSettings(LabelerConfig.DEFINITION, names));
+        config.put(LabelerConfig.METRICS_PORT, 0);
         return new LabelerConfig(config);
     }
 
@@ -264,6 +266,7 @@ class BrokerLossIT {
         config.put(RetrainerConfig.TRIGGER_CHECK_MS, 300L);
         config.put(RetrainerConfig.TRAIN_EPOCHS, 1);
         config.put(RetrainerConfig.TRAIN_DEVICE, "cpu");
+        config.put(RetrainerConfig.METRICS_PORT, 0);
         return new RetrainerConfig(config);
     }
 

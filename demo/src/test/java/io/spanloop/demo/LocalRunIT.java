@@ -8,6 +8,8 @@ import io.spanloop.local.LocalStack;
 import io.spanloop.local.Ports;
 import io.spanloop.local.StackSettings;
 import io.spanloop.schemas.RegistryRunner;
+import io.spanloop.testkit.metrics.Exposition;
+import io.spanloop.testkit.metrics.MetricsScrape;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,6 +38,8 @@ class LocalRunIT {
         return DemoOptions.builder()
                 .stack(stack(data).build())
                 .labelerPort(Ports.free())
+                .metricsPorts(
+                        new DemoOptions.MetricsPorts(Ports.free(), Ports.free(), Ports.free()))
                 .base(DemoBase.tiny(DEMO_MODEL))
                 .once(true);
     }
@@ -67,6 +72,17 @@ class LocalRunIT {
             stack.checkAlive();
             assertThat(data.resolve("logs/retrainer.log")).content().contains("Retrainer for");
             assertThat(data.resolve("logs/answerer.log")).content().contains("Answerer started");
+            // and each serves its metrics on its port, on 127.0.0.1
+            DemoOptions.MetricsPorts metrics = first.metricsPorts();
+            assertThat(scrape(metrics.answerer()).sum("spanloop_answers_total")).isEqualTo(4);
+            assertThat(scrape(metrics.labeler()).value("spanloop_review_queue_open"))
+                    .isGreaterThanOrEqualTo(4);
+            assertThat(
+                            scrape(metrics.retrainer())
+                                    .value(
+                                            "spanloop_trainings_total",
+                                            Map.of("status", "published")))
+                    .isZero();
         }
         // Then: it formatted Kafka, kept the registry database and installed the model
         assertThat(data.resolve("kafka/logs/meta.properties")).exists();
@@ -93,7 +109,18 @@ class LocalRunIT {
             assertThatThrownBy(() -> start(labeler))
                     .hasMessageContaining("port " + port)
                     .hasMessageContaining("--labeler-port");
+            DemoOptions metrics =
+                    options(data)
+                            .metricsPorts(new DemoOptions.MetricsPorts(Ports.free(), port, -1))
+                            .build();
+            assertThatThrownBy(() -> start(metrics))
+                    .hasMessageContaining("port " + port)
+                    .hasMessageContaining("--metrics-port");
         }
+    }
+
+    private static Exposition scrape(int port) {
+        return MetricsScrape.of(URI.create("http://127.0.0.1:" + port + "/metrics"));
     }
 
     private static LocalStack start(DemoOptions options) {
@@ -126,7 +153,10 @@ class LocalRunIT {
                     stack.kafkaPort(),
                     stack.controllerPort(),
                     stack.registryPort(),
-                    options.labelerPort()
+                    options.labelerPort(),
+                    options.metricsPorts().answerer(),
+                    options.metricsPorts().labeler(),
+                    options.metricsPorts().retrainer()
                 }) {
             assertThat(Ports.accepts("127.0.0.1:" + port)).as("port %d still open", port).isFalse();
         }

@@ -1,5 +1,6 @@
 package io.spanloop.labeler;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.Correction;
 import io.spanloop.schemas.Topic;
@@ -76,6 +77,11 @@ final class CorrectionWriter implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ApiException(503, "interrupted; the correction is not confirmed");
         }
+    }
+
+    /** The producer's own metrics, for the labeler's registry. */
+    KafkaClientMetrics clientMetrics() {
+        return new KafkaClientMetrics(producer);
     }
 
     @Override

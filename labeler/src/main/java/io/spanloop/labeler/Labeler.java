@@ -1,11 +1,16 @@
 package io.spanloop.labeler;
 
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.spanloop.config.ServiceConfigs;
+import io.spanloop.metrics.MetricsSettings;
+import io.spanloop.metrics.ServiceMetrics;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.Topics;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -23,13 +28,20 @@ public final class Labeler implements AutoCloseable {
     private final CorrectionWriter writer;
     private final ModelsApi models;
     private final Javalin web;
+    private final ServiceMetrics metrics;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private Labeler(KafkaStreams streams, CorrectionWriter writer, ModelsApi models, Javalin web) {
+    private Labeler(
+            KafkaStreams streams,
+            CorrectionWriter writer,
+            ModelsApi models,
+            Javalin web,
+            ServiceMetrics metrics) {
         this.streams = streams;
         this.writer = writer;
         this.models = models;
         this.web = web;
+        this.metrics = metrics;
     }
 
     public static Labeler start(LabelerConfig config) {
@@ -39,6 +51,7 @@ public final class Labeler implements AutoCloseable {
         if (annotators.isEmpty()) {
             LOG.warn("No annotators configured ({}): nobody can log in", LabelerConfig.ANNOTATORS);
         }
+        ServiceMetrics metrics = ServiceMetrics.start("labeler", MetricsSettings.from(config));
         KafkaStreams streams =
                 new KafkaStreams(
                         ReviewQueueTopology.buildTopology(topics, serdes),
@@ -50,13 +63,16 @@ public final class Labeler implements AutoCloseable {
                         topics.feedback(),
                         config.produceTimeout(),
                         config.producerOverrides());
+        metrics.bind(new KafkaStreamsMetrics(streams)).bind(writer.clientMetrics());
         ModelsApi models = ModelsApi.start(config, topics, streams, annotators, Clock.systemUTC());
+        ReviewQueue queue = new ReviewQueue(streams, config.queueOrder());
         LabelerApi api =
                 new LabelerApi(
                         annotators,
-                        new ReviewQueue(streams, config.queueOrder()),
+                        queue,
                         writer,
                         models,
+                        new LabelerMetrics(metrics.registry()).queueSize(queue::openCount),
                         Clock.systemUTC());
         Javalin web;
         try {
@@ -75,9 +91,10 @@ public final class Labeler implements AutoCloseable {
             models.close();
             writer.close();
             streams.close(Duration.ofSeconds(30));
+            metrics.close();
             throw e;
         }
-        Labeler labeler = new Labeler(streams, writer, models, web);
+        Labeler labeler = new Labeler(streams, writer, models, web, metrics);
         LOG.info("Labeler listening on {}", labeler.baseUrl());
         return labeler;
     }
@@ -94,6 +111,11 @@ public final class Labeler implements AutoCloseable {
         return streams;
     }
 
+    /** Where its Prometheus metrics are served; empty with {@code metrics.port=-1}. */
+    public Optional<URI> metricsUrl() {
+        return metrics.url();
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
@@ -101,6 +123,7 @@ public final class Labeler implements AutoCloseable {
             models.close();
             writer.close();
             streams.close(Duration.ofSeconds(30));
+            metrics.close();
         }
     }
 }

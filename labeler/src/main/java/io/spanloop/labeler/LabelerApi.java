@@ -8,6 +8,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.staticfiles.Location;
+import io.javalin.router.Endpoint;
 import io.spanloop.events.Answer;
 import io.spanloop.events.Correction;
 import java.time.Clock;
@@ -41,6 +42,7 @@ final class LabelerApi {
     private final CorrectionWriter writer;
     static final ObjectMapper JSON = new ObjectMapper();
     private final ModelsApi models;
+    private final LabelerMetrics metrics;
     private final Clock clock;
 
     LabelerApi(
@@ -48,16 +50,25 @@ final class LabelerApi {
             ReviewQueue queue,
             CorrectionWriter writer,
             ModelsApi models,
+            LabelerMetrics metrics,
             Clock clock) {
         this.annotators = annotators;
         this.queue = queue;
         this.writer = writer;
         this.models = models;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     void configure(JavalinConfig config) {
         config.staticFiles.add("/static", Location.CLASSPATH);
+        config.requestLogger.http(
+                (ctx, millis) ->
+                        metrics.request(
+                                ctx.method().name(),
+                                route(ctx),
+                                ctx.statusCode(),
+                                Duration.ofNanos((long) (millis * 1_000_000))));
         config.routes.before(this::securityHeaders);
         config.routes.before("/api/*", this::authenticate);
         config.routes.post("/api/session", this::login);
@@ -93,8 +104,15 @@ final class LabelerApi {
         return status == 413 ? "the request body is larger than the labeler accepts" : message;
     }
 
-    private static void error(Context ctx, int status, String message) {
+    private void error(Context ctx, int status, String message) {
+        metrics.apiError(status);
         ctx.status(status).json(new Views.Error(message));
+    }
+
+    /** The path template of the route that answered, or "other" (static files, no route). */
+    private static String route(Context ctx) {
+        Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
+        return endpoint == null ? "other" : endpoint.path;
     }
 
     private void securityHeaders(Context ctx) {
@@ -287,6 +305,7 @@ final class LabelerApi {
                         clock.instant());
         RecordMetadata written = writer.write(correction);
         queue.recordWritten(correction);
+        metrics.recorded(correction.getVerdict());
         LOG.info(
                 "{} {} {} -> {}-{}@{}",
                 correction.getAnnotator(),

@@ -46,6 +46,11 @@ public final class LabelerConfig extends AbstractConfig {
     public static final String MODELS_WRITE_TIMEOUT_MS = "models.write.timeout.ms";
     public static final String QUEUE_ORDER = "queue.order";
     public static final String PRODUCE_TIMEOUT_MS = "produce.timeout.ms";
+    public static final String METRICS_HOST = ServiceConfigs.METRICS_HOST;
+    public static final String METRICS_PORT = ServiceConfigs.METRICS_PORT;
+
+    /** Where the labeler serves its Prometheus metrics unless {@code metrics.port} says else. */
+    public static final int DEFAULT_METRICS_PORT = 9402;
 
     public static final ConfigDef DEFINITION =
             ServiceConfigs.withConnections(
@@ -146,7 +151,9 @@ public final class LabelerConfig extends AbstractConfig {
                             Importance.LOW,
                             "How long a promote, pin or unpin may wait for the model versions"
                                     + " topic (read to its end, then Kafka's acknowledgement of"
-                                    + " the event) before the admin gets a 503.");
+                                    + " the event) before the admin gets a 503.")
+                    .define(ServiceConfigs.metricsHost())
+                    .define(ServiceConfigs.metricsPort(DEFAULT_METRICS_PORT));
 
     public LabelerConfig(Map<String, ?> values) {
         super(DEFINITION, values, false);

@@ -113,6 +113,24 @@ final class ReviewQueue {
                 .add(questionId);
     }
 
+    /** How many answers wait for review (for everyone); NaN while the queue cannot be read. */
+    double openCount() {
+        synchronized (scans) {
+            try (KeyValueIterator<String, Answer> all = answers().all()) {
+                ReadOnlyKeyValueStore<String, Correction> corrections = corrections();
+                long open = 0;
+                while (all.hasNext()) {
+                    if (!isReviewed(all.next().key, corrections)) {
+                        open++;
+                    }
+                }
+                return open;
+            } catch (InvalidStateStoreException | ApiException e) {
+                return Double.NaN;
+            }
+        }
+    }
+
     Views.StatusView status(String annotator, Instant now) {
         synchronized (scans) {
             return scanStatus(annotator, now);

@@ -23,6 +23,9 @@ import io.spanloop.schemas.ProbabilityBytes;
 import io.spanloop.testkit.Await;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.metrics.Exposition;
+import io.spanloop.testkit.metrics.MetricsScrape;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -445,6 +448,11 @@ class LabelerApiIT {
                         LabelerHarness.answer("e4", EMOJI_CONTEXT, 0, 5, 0.45, 1)));
         try (Labeler labeler = Labeler.start(new LabelerConfig(harness.config(state)))) {
             harness.awaitQueue(labeler, p -> p.get("total").asInt() == 4, Duration.ofSeconds(60));
+            URI metrics = labeler.metricsUrl().orElseThrow();
+            assertThat(metrics.getHost()).isEqualTo("127.0.0.1");
+            Exposition before = MetricsScrape.of(metrics);
+            assertThat(before.value("spanloop_review_queue_open")).isEqualTo(4);
+            assertThat(before.sum("spanloop_corrections_total")).isZero();
             // When: alice corrects e1 to "king 👑", bob accepts e2, alice marks e3 no-answer
             int king = EMOJI_CONTEXT.indexOf("king");
             int kingEnd = king + "king 👑".length();
@@ -499,6 +507,44 @@ class LabelerApiIT {
             assertThat(item.get("review").get("verdict").asText()).isEqualTo("CORRECTED");
             JsonNode status = harness.get(labeler, "/api/status", ALICE_TOKEN).body();
             assertThat(status.get("queueLength").asInt()).isEqualTo(1);
+            // And: /metrics counted each verdict, the requests by route, and the errors
+            assertThat(harness.get(labeler, "/api/items/nope", ALICE_TOKEN).status())
+                    .isEqualTo(404);
+            assertThat(harness.get(labeler, "/api/queue", null).status()).isEqualTo(401);
+            Exposition after = MetricsScrape.of(metrics);
+            for (String verdict : List.of("CORRECTED", "ACCEPTED", "NO_ANSWER")) {
+                assertThat(after.value("spanloop_corrections_total", Map.of("verdict", verdict)))
+                        .as(verdict)
+                        .isEqualTo(1);
+            }
+            assertThat(after.value("spanloop_review_queue_open")).isEqualTo(1);
+            assertThat(after.value("spanloop_api_errors_total", Map.of("status", "404")))
+                    .isEqualTo(1);
+            assertThat(after.value("spanloop_api_errors_total", Map.of("status", "401")))
+                    .isEqualTo(1);
+            assertThat(
+                            after.value(
+                                    "spanloop_http_requests_seconds_count",
+                                    Map.of(
+                                            "method", "POST",
+                                            "route", "/api/corrections",
+                                            "status", "201")))
+                    .isEqualTo(3);
+            assertThat(
+                            after.value(
+                                    "spanloop_http_requests_seconds_count",
+                                    Map.of(
+                                            "method", "GET",
+                                            "route", "/api/items/{questionId}",
+                                            "status", "200")))
+                    .isEqualTo(1);
+            // the Kafka clients' own metrics: the corrections producer sent the three
+            assertThat(
+                            after.sum(
+                                    "kafka_producer_record_send_total",
+                                    Map.of("client_id", "spanloop-labeler-corrections")))
+                    .isEqualTo(3);
+            assertThat(after.has("kafka_stream_thread_process_total")).isTrue();
         }
         // And: after a restart (new instance, new local state) they stay reviewed
         try (Labeler restarted =

@@ -57,6 +57,7 @@ final class LabelerHarness {
         config.put(LabelerConfig.APPLICATION_ID, applicationId);
         config.put(LabelerConfig.STATE_DIR, stateDir.toString());
         config.put(LabelerConfig.HTTP_PORT, 0);
+        config.put(LabelerConfig.METRICS_PORT, 0);
         config.putAll(ServiceConfigs.topicSettings(LabelerConfig.DEFINITION, names));
         config.put(LabelerConfig.ANNOTATORS, "alice:" + ALICE_TOKEN + ",bob:" + BOB_TOKEN);
         config.put(LabelerConfig.ADMINS, "alice");

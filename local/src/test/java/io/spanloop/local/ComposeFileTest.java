@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.spanloop.answerer.AnswererConfig;
 import io.spanloop.config.ConfigSources;
+import io.spanloop.config.ServiceConfigs;
 import io.spanloop.labeler.LabelerConfig;
 import io.spanloop.retrainer.RetrainerConfig;
 import io.spanloop.schemas.TopicNames;
@@ -142,7 +143,9 @@ class ComposeFileTest {
                         Map.of(
                                 "broker", List.of("127.0.0.1:9092:9092"),
                                 "registry", List.of("127.0.0.1:8081:8080"),
-                                "labeler", List.of("127.0.0.1:8080:8080")));
+                                "answerer", List.of("127.0.0.1:9401:9401"),
+                                "labeler", List.of("127.0.0.1:8080:8080", "127.0.0.1:9402:9402"),
+                                "retrainer", List.of("127.0.0.1:9403:9403")));
     }
 
     @Test
@@ -173,6 +176,19 @@ class ComposeFileTest {
         assertThat(labeler.getInt(LabelerConfig.HTTP_PORT))
                 .isEqualTo(containerPort(service("labeler")));
         assertThat(labeler.annotators().byToken("demo")).contains("demo");
+        // each serves /metrics on all interfaces of its container, on a published port
+        Map<String, AbstractConfig> byService =
+                Map.of("answerer", answerer, "labeler", labeler, "retrainer", retrainer);
+        for (Map.Entry<String, AbstractConfig> service : byService.entrySet()) {
+            AbstractConfig config = service.getValue();
+            assertThat(config.getString(ServiceConfigs.METRICS_HOST))
+                    .as(service.getKey())
+                    .isEqualTo("0.0.0.0");
+            int port = config.getInt(ServiceConfigs.METRICS_PORT);
+            assertThat(service(service.getKey()).path("ports").toString())
+                    .as(service.getKey())
+                    .contains("\"127.0.0.1:" + port + ":" + port + "\"");
+        }
         assertThat(answerer.modelOptions().device().spec()).isEqualTo("auto");
         assertThat(retrainer.device().spec()).isEqualTo("auto");
         assertThat(RetrainerConfig.load(null, gpuRetrainer).device().spec()).startsWith("gpu");

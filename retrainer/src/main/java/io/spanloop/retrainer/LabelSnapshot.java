@@ -1,8 +1,10 @@
 package io.spanloop.retrainer;
 
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.spanloop.config.KafkaConnection;
 import io.spanloop.events.Correction;
 import io.spanloop.events.PartitionOffset;
+import io.spanloop.metrics.ServiceMetrics;
 import io.spanloop.schemas.TopicScan;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -63,11 +65,23 @@ final class LabelSnapshot implements AutoCloseable {
     private final Deserializer<Correction> deserializer;
     // asked every few seconds by the trigger check: one consumer for the retrainer's life
     private KafkaConsumer<String, Correction> counter;
+    private volatile long lastNewLabelCount;
+    private ServiceMetrics metrics;
 
     LabelSnapshot(KafkaConnection kafka, String topic, Deserializer<Correction> deserializer) {
         this.kafka = kafka;
         this.topic = topic;
         this.deserializer = deserializer;
+    }
+
+    /**
+     * Shows the new labels of the last count on {@code metrics}, and the counting consumer's own
+     * metrics.
+     */
+    LabelSnapshot withMetrics(ServiceMetrics metrics) {
+        this.metrics = metrics;
+        RetrainerMetrics.pendingLabels(metrics.registry(), () -> lastNewLabelCount);
+        return this;
     }
 
     private KafkaConsumer<String, Correction> consumer() {
@@ -81,6 +95,9 @@ final class LabelSnapshot implements AutoCloseable {
     long newLabelCount(Map<Integer, Long> covered) {
         if (counter == null) {
             counter = consumer();
+            if (metrics != null) {
+                metrics.bind(new KafkaClientMetrics(counter));
+            }
         }
         List<TopicPartition> partitions =
                 TopicScan.partitions(counter, topic, Duration.ofSeconds(30));
@@ -90,6 +107,7 @@ final class LabelSnapshot implements AutoCloseable {
                     Math.max(
                             0, end.getValue() - covered.getOrDefault(end.getKey().partition(), 0L));
         }
+        lastNewLabelCount = count;
         return count;
     }
 

@@ -4,18 +4,22 @@ import io.spanloop.config.KafkaConnection;
 import io.spanloop.config.ServiceConfigs;
 import io.spanloop.events.ModelStatus;
 import io.spanloop.events.ModelVersion;
+import io.spanloop.metrics.MetricsSettings;
+import io.spanloop.metrics.ServiceMetrics;
 import io.spanloop.qa.EngineSettings;
 import io.spanloop.qa.ModelDirectory;
 import io.spanloop.qa.ModelStore;
 import io.spanloop.qa.SquadDataset;
 import io.spanloop.qa.SquadReader;
 import io.spanloop.schemas.Topics;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,6 +47,7 @@ public final class Retrainer implements AutoCloseable {
     private final Supplier<VersionHistory> historyReader;
     private VersionHistory history; // guarded by this
     private final Thread thread;
+    private final ServiceMetrics metrics;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile Throwable failure;
@@ -54,8 +59,10 @@ public final class Retrainer implements AutoCloseable {
             LabelSnapshot snapshot,
             VersionPublisher publisher,
             TrainingRun training,
-            Supplier<VersionHistory> historyReader) {
+            Supplier<VersionHistory> historyReader,
+            ServiceMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.store = store;
         this.snapshot = snapshot;
         this.publisher = publisher;
@@ -76,6 +83,7 @@ public final class Retrainer implements AutoCloseable {
         // fence any older instance before reading what it published
         VersionPublisher publisher =
                 new VersionPublisher(bootstrap, topics.modelVersions(), config.modelName());
+        ServiceMetrics metrics = ServiceMetrics.start("retrainer", MetricsSettings.from(config));
         try {
             Supplier<VersionHistory> historyReader =
                     () ->
@@ -90,12 +98,19 @@ public final class Retrainer implements AutoCloseable {
                             config,
                             store,
                             new LabelSnapshot(
-                                    bootstrap,
-                                    topics.feedback().name(),
-                                    topics.feedback().valueSerde().deserializer()),
+                                            bootstrap,
+                                            topics.feedback().name(),
+                                            topics.feedback().valueSerde().deserializer())
+                                    .withMetrics(metrics),
                             publisher,
-                            new TrainingRun(config, store, seed, readEvalFiles(config)),
-                            historyReader);
+                            new TrainingRun(
+                                    config,
+                                    store,
+                                    seed,
+                                    readEvalFiles(config),
+                                    new RetrainerMetrics(metrics.registry())),
+                            historyReader,
+                            metrics);
             retrainer.announceUnpublishedArtifacts();
             retrainer.thread.start();
             LOG.info(
@@ -107,6 +122,7 @@ public final class Retrainer implements AutoCloseable {
             return retrainer;
         } catch (RuntimeException e) {
             publisher.close();
+            metrics.close();
             throw e;
         }
     }
@@ -336,6 +352,11 @@ public final class Retrainer implements AutoCloseable {
         return history().log().events();
     }
 
+    /** Where its Prometheus metrics are served; empty with {@code metrics.port=-1}. */
+    public Optional<URI> metricsUrl() {
+        return metrics.url();
+    }
+
     /** Blocks until the retrainer stops; the failure that stopped it, if any. */
     public Throwable awaitStop() throws InterruptedException {
         stopped.await();
@@ -351,5 +372,6 @@ public final class Retrainer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         publisher.close();
+        metrics.close();
     }
 }

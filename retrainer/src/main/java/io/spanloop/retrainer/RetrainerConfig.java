@@ -63,6 +63,12 @@ public final class RetrainerConfig extends AbstractConfig {
     public static final String SEED_SQUAD_USE = "seed.squad.use";
     public static final String PROGRESS_INTERVAL_MS = "progress.interval.ms";
 
+    public static final String METRICS_HOST = ServiceConfigs.METRICS_HOST;
+    public static final String METRICS_PORT = ServiceConfigs.METRICS_PORT;
+
+    /** Where the retrainer serves its Prometheus metrics unless {@code metrics.port} says else. */
+    public static final int DEFAULT_METRICS_PORT = 9403;
+
     public static final ConfigDef DEFINITION =
             ServiceConfigs.withConnections(
                             ServiceConfigs.topic(
@@ -305,7 +311,9 @@ public final class RetrainerConfig extends AbstractConfig {
                             Importance.LOW,
                             "How often a training publishes its progress (step, loss,"
                                     + " examples/s, ETA) to topic.training.progress; the log gets"
-                                    + " a line every 15 s.");
+                                    + " a line every 15 s.")
+                    .define(ServiceConfigs.metricsHost())
+                    .define(ServiceConfigs.metricsPort(DEFAULT_METRICS_PORT));
 
     /** What the seed file is used for. */
     public enum SeedUse {

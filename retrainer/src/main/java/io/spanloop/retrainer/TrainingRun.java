@@ -15,6 +15,7 @@ import io.spanloop.qa.TrainingExample;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -46,13 +47,16 @@ final class TrainingRun {
 
     private final RegressionScores regressionScores;
     private final ProgressReports progressReports;
+    private final RetrainerMetrics metrics;
 
     TrainingRun(
             RetrainerConfig config,
             ModelStore store,
             SquadDataset seed,
-            List<EvalSlice> evalFiles) {
+            List<EvalSlice> evalFiles,
+            RetrainerMetrics metrics) {
         this.config = config;
+        this.metrics = metrics;
         this.store = store;
         this.seed = seed;
         this.evalFiles = List.copyOf(evalFiles);
@@ -68,6 +72,24 @@ final class TrainingRun {
      * history} (the events so far) says which training first covered each held-out label.
      */
     ModelVersion run(
+            LabelSnapshot.Labels labels,
+            Map<Integer, Long> covered,
+            ModelDirectory serving,
+            long version,
+            List<ModelVersion> history) {
+        long start = System.nanoTime();
+        ModelVersion event;
+        try {
+            event = train(labels, covered, serving, version, history);
+        } catch (RuntimeException | Error e) {
+            metrics.failed(Duration.ofNanos(System.nanoTime() - start));
+            throw e;
+        }
+        metrics.trained(event, Duration.ofNanos(System.nanoTime() - start));
+        return event;
+    }
+
+    private ModelVersion train(
             LabelSnapshot.Labels labels,
             Map<Integer, Long> covered,
             ModelDirectory serving,

@@ -1,6 +1,7 @@
 package io.spanloop.retrainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.spanloop.answerer.Answerer;
 import io.spanloop.answerer.AnswererHarness;
@@ -17,6 +18,9 @@ import io.spanloop.qa.testing.ColorFacts;
 import io.spanloop.qa.testing.TinyModel;
 import io.spanloop.testkit.KafkaEnvironment;
 import io.spanloop.testkit.KafkaEnvironmentExtension;
+import io.spanloop.testkit.metrics.Exposition;
+import io.spanloop.testkit.metrics.MetricsScrape;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,11 +62,37 @@ class LearningLoopIT {
             // When: people correct them, and the retrainer runs
             loop.correct(first, false);
             ModelVersion v2;
+            Exposition trained;
             try (Retrainer retrainer =
                     Retrainer.start(
                             new RetrainerConfig(loop.retrainerConfig(store, v1.modelName())))) {
+                URI metrics = retrainer.metricsUrl().orElseThrow();
+                assertThat(metrics.getHost()).isEqualTo("127.0.0.1");
                 v2 = LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4)).get(0);
+                // counted before the event is published
+                trained = MetricsScrape.of(metrics);
             }
+            assertThat(trained.value("spanloop_trainings_total", Map.of("status", "published")))
+                    .isEqualTo(1);
+            assertThat(trained.value("spanloop_trainings_total", Map.of("status", "rejected")))
+                    .isZero();
+            assertThat(
+                            trained.value(
+                                    "spanloop_training_duration_seconds_count",
+                                    Map.of("status", "published")))
+                    .isEqualTo(1);
+            assertThat(
+                            trained.value(
+                                    "spanloop_training_duration_seconds_sum",
+                                    Map.of("status", "published")))
+                    .isGreaterThanOrEqualTo(v2.getTrainingSeconds());
+            assertThat(trained.value("spanloop_training_examples_per_second"))
+                    .isCloseTo(
+                            v2.getTrainingExamples() * v2.getEpochs() / v2.getTrainingSeconds(),
+                            within(1e-6));
+            assertThat(trained.has("spanloop_labels_pending")).isTrue();
+            assertThat(trained.families())
+                    .anySatisfy(f -> assertThat(f.name()).startsWith("kafka_consumer_"));
 
             // Then: v2 is published with metrics, as an immutable verified directory
             assertThat(v2.getStatus()).isEqualTo(ModelStatus.PUBLISHED);
@@ -106,9 +136,15 @@ class LearningLoopIT {
             gated.put(RetrainerConfig.SEED_SQUAD_USE, "eval");
             gated.put(RetrainerConfig.TRAIN_REPLAY_RATIO, 0.0);
             ModelVersion v3;
+            Exposition rejected;
             try (Retrainer retrainer = Retrainer.start(new RetrainerConfig(gated))) {
                 v3 = LoopHarness.awaitEvents(versions, 1, Duration.ofMinutes(4)).get(0);
+                rejected = MetricsScrape.of(retrainer.metricsUrl().orElseThrow());
             }
+            assertThat(rejected.value("spanloop_trainings_total", Map.of("status", "rejected")))
+                    .isEqualTo(1);
+            assertThat(rejected.value("spanloop_trainings_total", Map.of("status", "published")))
+                    .isZero();
 
             // Then: REJECTED with the metrics, never written, never served
             assertThat(v3.getStatus()).isEqualTo(ModelStatus.REJECTED);

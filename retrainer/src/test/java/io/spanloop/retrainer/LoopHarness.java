@@ -47,6 +47,8 @@ final class LoopHarness {
         config.put(RetrainerConfig.TRAIN_BATCH_SIZE, 8);
         config.put(RetrainerConfig.TRAIN_LEARNING_RATE, 1e-3);
         config.put(RetrainerConfig.TRAIN_DEVICE, "cpu");
+        // a free port each: tests run several instances, and never take the fixed default
+        config.put(RetrainerConfig.METRICS_PORT, 0);
         return config;
     }
 

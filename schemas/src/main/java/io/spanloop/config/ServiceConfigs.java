@@ -1,5 +1,6 @@
 package io.spanloop.config;
 
+import io.spanloop.metrics.MetricsSettings;
 import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.TopicRole;
@@ -9,14 +10,16 @@ import java.util.Map;
 import java.util.function.Function;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.ConfigKey;
 import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.config.types.Password;
 
 /**
  * What every spanloop service's settings share: where Kafka and the registry are, the topics it
- * uses, its local state directory, and the properties file it reads.
+ * uses, where it serves its metrics, its local state directory, and the properties file it reads.
  */
 public final class ServiceConfigs {
 
@@ -24,6 +27,8 @@ public final class ServiceConfigs {
     public static final String REGISTRY_URL = "registry.url";
     public static final String REGISTRY_USERNAME = "registry.username";
     public static final String REGISTRY_PASSWORD = "registry.password";
+    public static final String METRICS_HOST = "metrics.host";
+    public static final String METRICS_PORT = "metrics.port";
 
     private ServiceConfigs() {}
 
@@ -81,6 +86,43 @@ public final class ServiceConfigs {
                         "",
                         Importance.MEDIUM,
                         "Password of registry.username.");
+    }
+
+    /**
+     * {@code metrics.host}: the interface a service's Prometheus metrics endpoint binds to, the
+     * loopback one unless set.
+     */
+    public static ConfigKey metricsHost() {
+        return metricsKeys(0).get(METRICS_HOST);
+    }
+
+    /**
+     * {@code metrics.port}: the port of a service's metrics endpoint, {@code defaultPort} unless
+     * set.
+     */
+    public static ConfigKey metricsPort(int defaultPort) {
+        return metricsKeys(defaultPort).get(METRICS_PORT);
+    }
+
+    private static Map<String, ConfigKey> metricsKeys(int defaultPort) {
+        return new ConfigDef()
+                .define(
+                        METRICS_HOST,
+                        Type.STRING,
+                        "127.0.0.1",
+                        new ConfigDef.NonEmptyString(),
+                        Importance.MEDIUM,
+                        "Interface the Prometheus metrics endpoint (/metrics) binds to; 0.0.0.0"
+                                + " lets other hosts scrape it.")
+                .define(
+                        METRICS_PORT,
+                        Type.INT,
+                        defaultPort,
+                        Range.between(MetricsSettings.OFF_PORT, 65_535),
+                        Importance.MEDIUM,
+                        "Port of the Prometheus metrics endpoint (0 = a free port, -1 = no"
+                                + " endpoint).")
+                .configKeys();
     }
 
     /** The Avro serdes of a service's registry, with its basic-auth credentials when set. */

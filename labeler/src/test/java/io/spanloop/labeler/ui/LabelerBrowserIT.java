@@ -112,6 +112,7 @@ class LabelerBrowserIT {
         config.put(LabelerConfig.STATE_DIR, stateDir.toString());
         config.put(LabelerConfig.HTTP_HOST, "127.0.0.1");
         config.put(LabelerConfig.HTTP_PORT, 0);
+        config.put(LabelerConfig.METRICS_PORT, 0);
         config.putAll(ServiceConfigs.topicSettings(LabelerConfig.DEFINITION, names));
         config.put(
                 LabelerConfig.ANNOTATORS,
