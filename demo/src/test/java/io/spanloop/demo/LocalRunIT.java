@@ -72,7 +72,8 @@ class LocalRunIT {
             stack.checkAlive();
             assertThat(data.resolve("logs/retrainer.log")).content().contains("Retrainer for");
             assertThat(data.resolve("logs/answerer.log")).content().contains("Answerer started");
-            // and each serves its metrics on its port, on 127.0.0.1
+            // and each serves its metrics on its port, on 127.0.0.1, in the text format as the
+            // Prometheus project's own parser reads it
             DemoOptions.MetricsPorts metrics = first.metricsPorts();
             assertThat(scrape(metrics.answerer()).sum("spanloop_answers_total")).isEqualTo(4);
             assertThat(scrape(metrics.labeler()).value("spanloop_review_queue_open"))
@@ -120,7 +121,7 @@ class LocalRunIT {
     }
 
     private static Exposition scrape(int port) {
-        return MetricsScrape.of(URI.create("http://127.0.0.1:" + port + "/metrics"));
+        return MetricsScrape.crossChecked(URI.create("http://127.0.0.1:" + port + "/metrics"));
     }
 
     private static LocalStack start(DemoOptions options) {

@@ -83,7 +83,8 @@ class ServiceMetricsTest {
 
             counter.increment(3);
             timer.record(Duration.ofMillis(50));
-            Exposition after = MetricsScrape.of(url);
+            // read by our strict parser and, identically, by the Prometheus project's own
+            Exposition after = MetricsScrape.crossChecked(url);
 
             assertThat(after.value("spanloop_things_total", Map.of("kind", "a"))).isEqualTo(3);
             assertThat(after.family("spanloop_work_seconds").orElseThrow().type())

@@ -7,6 +7,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 
 /** Scrapes a {@code /metrics} endpoint over HTTP, as Prometheus does, and parses the answer. */
 public final class MetricsScrape {
@@ -21,6 +22,39 @@ public final class MetricsScrape {
      * strictly ({@link PrometheusTextParser}).
      */
     public static Exposition of(URI url) {
+        return PrometheusTextParser.parse(fetch(url));
+    }
+
+    /**
+     * As {@link #of}, and the Prometheus project's own parser ({@link ReferenceParser}) must read
+     * exactly the same samples from the same answer.
+     */
+    public static Exposition crossChecked(URI url) {
+        String body = fetch(url);
+        Exposition parsed = PrometheusTextParser.parse(body);
+        List<String> ours =
+                parsed.families().stream()
+                        .flatMap(family -> family.samples().stream())
+                        .map(ReferenceParser::key)
+                        .sorted()
+                        .toList();
+        List<String> reference = ReferenceParser.samples(body).stream().sorted().toList();
+        if (!ours.equals(reference)) {
+            throw new AssertionError(
+                    url
+                            + ": prometheus_client read other samples than PrometheusTextParser;"
+                            + " only ours: "
+                            + ours.stream().filter(s -> !reference.contains(s)).limit(5).toList()
+                            + ", only theirs: "
+                            + reference.stream().filter(s -> !ours.contains(s)).limit(5).toList());
+        }
+        if (ours.isEmpty()) {
+            throw new AssertionError(url + " served no samples");
+        }
+        return parsed;
+    }
+
+    private static String fetch(URI url) {
         HttpRequest request =
                 HttpRequest.newBuilder(url)
                         .header("Accept", "text/plain;version=0.0.4;q=1,*/*;q=0.1")
@@ -43,6 +77,6 @@ public final class MetricsScrape {
         if (!type.replace(" ", "").startsWith("text/plain;version=0.0.4")) {
             throw new AssertionError(url + " sent Content-Type '" + type + "'");
         }
-        return PrometheusTextParser.parse(response.body());
+        return response.body();
     }
 }
