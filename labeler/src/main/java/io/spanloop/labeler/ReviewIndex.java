@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The review queue kept in order as answers and corrections arrive, so that a request reads it
@@ -15,6 +17,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * reads them merged.
  */
 public final class ReviewIndex {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReviewIndex.class);
 
     private final QueueOrder order;
     private final Map<Integer, PartitionQueue> partitions = new ConcurrentHashMap<>();
@@ -32,8 +36,14 @@ public final class ReviewIndex {
             int partition,
             ReadOnlyKeyValueStore<String, Answer> answers,
             ReadOnlyKeyValueStore<String, Correction> corrections) {
+        long start = System.nanoTime();
         PartitionQueue queue = PartitionQueue.of(answers, corrections, order);
         partitions.put(partition, queue);
+        LOG.info(
+                "Review index of partition {}: {} open items, rebuilt from the stores in {} ms",
+                partition,
+                queue.size(),
+                (System.nanoTime() - start) / 1_000_000);
         return queue;
     }
 
