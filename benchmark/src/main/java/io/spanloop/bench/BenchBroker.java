@@ -68,6 +68,11 @@ final class BenchBroker implements AutoCloseable {
         return env.producer(topic);
     }
 
+    /** A producer of {@code topic} with {@code overrides} (e.g. batching). */
+    <K, V> KafkaProducer<K, V> producer(Topic<K, V> topic, Map<String, ?> overrides) {
+        return env.producer(topic, overrides);
+    }
+
     /** Sum of the end offsets of {@code topic}'s partitions (records plus transaction markers). */
     long endOffsets(String topic) {
         try {

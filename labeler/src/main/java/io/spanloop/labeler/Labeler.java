@@ -44,7 +44,22 @@ public final class Labeler implements AutoCloseable {
         this.metrics = metrics;
     }
 
+    /** How the API finds the review queue's open items. */
+    public enum QueueReads {
+        /** An index kept in order as answers and corrections arrive (the labeler's way). */
+        INDEX,
+        /**
+         * Scan and sort every stored answer per request, as before the index: the benchmark's
+         * baseline only (linear in the answers stored).
+         */
+        SCAN
+    }
+
     public static Labeler start(LabelerConfig config) {
+        return start(config, QueueReads.INDEX);
+    }
+
+    public static Labeler start(LabelerConfig config, QueueReads reads) {
         AvroSerdes serdes = ServiceConfigs.avroSerdes(config);
         Topics topics = Topics.of(config.topicNames(), serdes);
         Annotators annotators = config.annotators();
@@ -52,9 +67,10 @@ public final class Labeler implements AutoCloseable {
             LOG.warn("No annotators configured ({}): nobody can log in", LabelerConfig.ANNOTATORS);
         }
         ServiceMetrics metrics = ServiceMetrics.start("labeler", MetricsSettings.from(config));
+        ReviewIndex index = new ReviewIndex(config.queueOrder());
         KafkaStreams streams =
                 new KafkaStreams(
-                        ReviewQueueTopology.buildTopology(topics, serdes),
+                        ReviewQueueTopology.buildTopology(topics, serdes, index),
                         ReviewQueueTopology.streamsProperties(config));
         streams.start();
         CorrectionWriter writer =
@@ -65,7 +81,14 @@ public final class Labeler implements AutoCloseable {
                         config.producerOverrides());
         metrics.bind(new KafkaStreamsMetrics(streams)).bind(writer.clientMetrics());
         ModelsApi models = ModelsApi.start(config, topics, streams, annotators, Clock.systemUTC());
-        ReviewQueue queue = new ReviewQueue(streams, config.queueOrder());
+        ReviewStores stores = ReviewStores.of(streams);
+        ReviewQueue queue =
+                new ReviewQueue(
+                        stores,
+                        config.queueOrder(),
+                        reads == QueueReads.SCAN
+                                ? new ScannedOpenItems(stores, config.queueOrder())
+                                : new IndexedOpenItems(index, stores, config.queueOrder()));
         LabelerApi api =
                 new LabelerApi(
                         annotators,

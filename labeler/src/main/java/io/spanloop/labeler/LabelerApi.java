@@ -304,7 +304,7 @@ final class LabelerApi {
                         annotator(ctx),
                         clock.instant());
         RecordMetadata written = writer.write(correction);
-        queue.recordWritten(correction);
+        queue.recordWritten(correction, written.partition());
         metrics.recorded(correction.getVerdict());
         LOG.info(
                 "{} {} {} -> {}-{}@{}",

@@ -22,10 +22,12 @@ import org.apache.kafka.streams.state.Stores;
  * The review queue's state, kept by Kafka Streams from the answers and feedback topics (both keyed
  * by question id, co-partitioned): the newest answer per question, the latest correction per
  * question, and corrections per UTC day and annotator. The web API reads it through interactive
- * queries; a question is in the queue while it has an answer and no correction. It also keeps the
- * latest TRAINED model-version event per model (the model-versions topic is keyed by model name),
- * so that people see how the last training went, slice by slice, and answers per model version per
- * minute ({@link AnswersPerVersion}).
+ * queries; a question is in the queue while it has an answer and no correction, and the
+ * review-state processors keep the open questions in queue order in a {@link ReviewIndex} as
+ * records arrive, so that reading the queue scans nothing. It also keeps the latest TRAINED
+ * model-version event per model (the model-versions topic is keyed by model name), so that people
+ * see how the last training went, slice by slice, and answers per model version per minute ({@link
+ * AnswersPerVersion}).
  */
 public final class ReviewQueueTopology {
 
@@ -36,7 +38,8 @@ public final class ReviewQueueTopology {
 
     private ReviewQueueTopology() {}
 
-    public static Topology buildTopology(Topics topics, AvroSerdes storeSerdes) {
+    /** The topology; its review-state processors keep {@code index} in step with their stores. */
+    public static Topology buildTopology(Topics topics, AvroSerdes storeSerdes, ReviewIndex index) {
         Topology topology = new Topology();
         topology.addSource(
                 "answers",
@@ -48,7 +51,8 @@ public final class ReviewQueueTopology {
                 topics.feedback().keySerde().deserializer(),
                 topics.feedback().valueSerde().deserializer(),
                 topics.feedback().name());
-        topology.addProcessor("review-state", ReviewStateProcessor::new, "answers", "feedback");
+        topology.addProcessor(
+                "review-state", () -> new ReviewStateProcessor(index), "answers", "feedback");
         topology.addStateStore(
                 Stores.keyValueStoreBuilder(
                         Stores.persistentKeyValueStore(ANSWERS_STORE),
@@ -110,15 +114,32 @@ public final class ReviewQueueTopology {
 
     private static final class ReviewStateProcessor
             implements Processor<String, Object, Void, Void> {
+        private final ReviewIndex index;
         private KeyValueStore<String, Answer> answers;
         private KeyValueStore<String, Correction> corrections;
         private KeyValueStore<String, Long> dailyCounts;
+        private int partition;
+        private PartitionQueue queue;
+
+        ReviewStateProcessor(ReviewIndex index) {
+            this.index = index;
+        }
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             answers = context.getStateStore(ANSWERS_STORE);
             corrections = context.getStateStore(CORRECTIONS_STORE);
             dailyCounts = context.getStateStore(DAILY_COUNTS_STORE);
+            // the stores are restored by now, and restored records never pass through process()
+            partition = context.taskId().partition();
+            queue = index.rebuild(partition, answers, corrections);
+        }
+
+        @Override
+        public void close() {
+            if (queue != null) {
+                index.drop(partition, queue);
+            }
         }
 
         @Override
@@ -131,9 +152,11 @@ public final class ReviewQueueTopology {
                 // a question answered twice: the newest model version is the one to review
                 if (previous == null || answer.getModelVersion() >= previous.getModelVersion()) {
                     answers.put(record.key(), answer);
+                    queue.answered(record.key(), answer, corrections.get(record.key()) != null);
                 }
             } else if (record.value() instanceof Correction correction) {
                 corrections.put(record.key(), correction);
+                queue.reviewed(record.key());
                 increment(dayKey(correction.getCorrectedAt(), null));
                 increment(dayKey(correction.getCorrectedAt(), correction.getAnnotator()));
             }

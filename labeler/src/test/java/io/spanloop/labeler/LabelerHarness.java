@@ -45,8 +45,12 @@ final class LabelerHarness {
     final HttpClient http = HttpClient.newHttpClient();
 
     LabelerHarness(KafkaEnvironment env) {
+        this(env, 2);
+    }
+
+    LabelerHarness(KafkaEnvironment env, int partitions) {
         this.env = env;
-        this.names = env.createTopics(env.newTopicNames(), 2);
+        this.names = env.createTopics(env.newTopicNames(), partitions);
         this.topics = env.topics(names);
     }
 
