@@ -598,7 +598,12 @@ class LabelerBrowserIT {
                                 "return [...new Set([...document.querySelectorAll('#answers-chart rect.bar')]"
                                         + ".map(r => r.dataset.version))].sort().join()"))
                 .isEqualTo("2,4");
-        assertThat(text("answers-legend")).contains("v2: 2").contains("v4: 4");
+        // every answer counted (the page polls; the Streams app may have been mid-way)
+        await(
+                () ->
+                        text("answers-legend").contains("v2: 2")
+                                && text("answers-legend").contains("v4: 4"),
+                "all six answers in the answers chart's legend");
         assertThat(
                         driver.findElement(By.cssSelector("button.promote[data-version='3']"))
                                 .isEnabled())
