@@ -35,56 +35,12 @@
         return { tokens: [], order: [], rank: -1 };
     }
 
-    class ApiError extends Error {
-        constructor(status, message) {
-            super(message);
-            this.status = status;
-        }
-    }
-
     // --- API -------------------------------------------------------------------------------
 
-    async function api(method, path, body) {
-        const headers = { Accept: 'application/json' };
-        if (body !== undefined) {
-            headers['Content-Type'] = 'application/json';
-        }
-        if (method !== 'GET' && state.csrf) {
-            headers['X-CSRF-Token'] = state.csrf;
-        }
-        let response;
-        try {
-            response = await fetch(path, {
-                method,
-                headers,
-                body: body === undefined ? undefined : JSON.stringify(body),
-                credentials: 'same-origin',
-                cache: 'no-store',
-            });
-        } catch (e) {
-            throw new ApiError(0, 'The labeler cannot be reached. Check your connection and '
-                + 'try again.');
-        }
-        const text = await response.text();
-        let data = null;
-        if (text) {
-            try {
-                data = JSON.parse(text);
-            } catch (e) {
-                data = null;
-            }
-        }
-        if (!response.ok) {
-            const message = data && typeof data.error === 'string' && data.error
-                ? data.error
-                : `The labeler answered ${response.status} ${response.statusText}.`;
-            if (response.status === 401 && path !== 'api/session') {
-                signedOut('Your session has ended: please sign in again.');
-            }
-            throw new ApiError(response.status, message);
-        }
-        return data;
-    }
+    const api = window.LabelerApi.client({
+        csrf: () => state.csrf,
+        onUnauthorized: () => signedOut('Your session has ended: please sign in again.'),
+    });
 
     // --- session ---------------------------------------------------------------------------
 

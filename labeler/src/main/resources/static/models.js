@@ -31,50 +31,7 @@
 
     const $ = (id) => document.getElementById(id);
 
-    class ApiError extends Error {
-        constructor(status, message) {
-            super(message);
-            this.status = status;
-        }
-    }
-
-    async function api(method, path, body) {
-        const headers = { Accept: 'application/json' };
-        if (body !== undefined) {
-            headers['Content-Type'] = 'application/json';
-        }
-        if (method !== 'GET' && state.csrf) {
-            headers['X-CSRF-Token'] = state.csrf;
-        }
-        let response;
-        try {
-            response = await fetch(path, {
-                method,
-                headers,
-                body: body === undefined ? undefined : JSON.stringify(body),
-                credentials: 'same-origin',
-                cache: 'no-store',
-            });
-        } catch (e) {
-            throw new ApiError(0, 'The labeler cannot be reached. Check your connection.');
-        }
-        const text = await response.text();
-        let data = null;
-        if (text) {
-            try {
-                data = JSON.parse(text);
-            } catch (e) {
-                data = null;
-            }
-        }
-        if (!response.ok) {
-            const message = data && typeof data.error === 'string' && data.error
-                ? data.error
-                : `The labeler answered ${response.status} ${response.statusText}.`;
-            throw new ApiError(response.status, message);
-        }
-        return data;
-    }
+    const api = window.LabelerApi.client({ csrf: () => state.csrf });
 
     // --- session and polling ---------------------------------------------------------------
 
