@@ -86,7 +86,8 @@ public final class FineTuner {
         }
     }
 
-    private static void load(Model model, ModelDirectory base) {
+    /** Loads the base version's TorchScript module trainable into {@code model}. */
+    static void load(Model model, ModelDirectory base) {
         try {
             model.load(base.path(), "model", Map.of("mapLocation", "true", "trainParam", "true"));
         } catch (IOException | MalformedModelException e) {

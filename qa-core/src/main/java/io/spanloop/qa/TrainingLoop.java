@@ -139,7 +139,8 @@ final class TrainingLoop {
         }
     }
 
-    private FineTuningOptimizer optimizer(Block block, int totalSteps) {
+    /** The run's optimizer: AdamW with the options' schedule, decay, freezing and anchor. */
+    FineTuningOptimizer optimizer(Block block, int totalSteps) {
         Tracker learningRate =
                 new LinearWarmupDecay(
                         (float) options.learningRate(),
@@ -162,7 +163,8 @@ final class TrainingLoop {
                 .collect(Collectors.toSet());
     }
 
-    private void prepare(Trainer trainer, PtSymbolBlock block) {
+    /** Records the input shapes and switches the module into training mode. */
+    void prepare(Trainer trainer, PtSymbolBlock block) {
         Shape[] inputShapes = new Shape[config.inputs().size()];
         Arrays.fill(inputShapes, new Shape(1, config.maxSeqLength()));
         // DJL's documented first step; for a TorchScript block in DJL 0.34 it only records the
@@ -252,7 +254,7 @@ final class TrainingLoop {
     }
 
     /** One-hot start and end positions and the attention mask, {@code [batch, length]} each. */
-    private static NDList labels(NDManager manager, List<LabeledWindow> batch) {
+    static NDList labels(NDManager manager, List<LabeledWindow> batch) {
         int length =
                 WindowBatchTranslator.paddedLength(
                         batch.stream().map(LabeledWindow::window).toList());
@@ -273,7 +275,7 @@ final class TrainingLoop {
     }
 
     /** Scales all gradients down together when their global L2 norm exceeds the maximum. */
-    private void clipGradients(NDManager manager, List<Parameter> trainable) {
+    void clipGradients(NDManager manager, List<Parameter> trainable) {
         if (options.maxGradNorm() <= 0 || trainable.isEmpty()) {
             return;
         }
