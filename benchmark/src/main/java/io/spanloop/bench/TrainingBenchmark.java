@@ -32,7 +32,8 @@ public final class TrainingBenchmark {
               --examples N (512)   ColorFacts training examples (one window each on the tiny model)
               --epochs N (2)  --batch-size N (16)  --rounds N (5; best of, each side)
               --warmup-examples N (64)  --model-dir DIR (default: the tiny test fixture)
-              --device cpu|auto|gpu:N (cpu)  --seed N (7)  --out FILE
+              --device cpu|auto|gpu:N (cpu)  --intra-op-threads N (1; 0 = PyTorch's default)
+              --seed N (7)  --out FILE
             """;
 
     private TrainingBenchmark() {}
@@ -60,7 +61,8 @@ public final class TrainingBenchmark {
         Path out =
                 Path.of(values.getOrDefault("out", "benchmark/target/bench/training-results.md"));
 
-        EngineSettings.DEFAULTS.apply();
+        int intraOp = Integer.parseInt(values.getOrDefault("intra-op-threads", "1"));
+        new EngineSettings(intraOp, intraOp > 0 ? 1 : 0).apply();
         Path work = Files.createTempDirectory("spanloop-trainbench");
         ModelDirectory model =
                 values.containsKey("model-dir")
