@@ -2,8 +2,6 @@ package io.spanloop.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -95,17 +93,17 @@ record BenchOptions(
                     "seed");
 
     BenchOptions {
-        require(questions >= 1, "--questions must be >= 1");
-        require(warmup >= 0, "--warmup must be >= 0");
-        require(baselineRounds >= 1, "--baseline-rounds must be >= 1");
-        require(batchSize >= 1 && batchSize <= 4096, "--batch-size must be in 1..4096");
-        require(partitions >= 1, "--partitions must be >= 1");
-        require(streamThreads >= 1, "--stream-threads must be >= 1");
-        require(commitIntervalMs >= 1, "--commit-interval-ms must be >= 1");
-        require(batchMaxWaitMs >= 1, "--batch-max-wait-ms must be >= 1");
-        require(intraOpThreads >= 0 && interOpThreads >= 0, "thread counts must be >= 0");
-        require(pacedLoad >= 0 && pacedLoad < 1, "--paced-load must be in [0, 1)");
-        require(!timeout.isNegative() && !timeout.isZero(), "--timeout-s must be > 0");
+        BenchArgs.require(questions >= 1, "--questions must be >= 1");
+        BenchArgs.require(warmup >= 0, "--warmup must be >= 0");
+        BenchArgs.require(baselineRounds >= 1, "--baseline-rounds must be >= 1");
+        BenchArgs.require(batchSize >= 1 && batchSize <= 4096, "--batch-size must be in 1..4096");
+        BenchArgs.require(partitions >= 1, "--partitions must be >= 1");
+        BenchArgs.require(streamThreads >= 1, "--stream-threads must be >= 1");
+        BenchArgs.require(commitIntervalMs >= 1, "--commit-interval-ms must be >= 1");
+        BenchArgs.require(batchMaxWaitMs >= 1, "--batch-max-wait-ms must be >= 1");
+        BenchArgs.require(intraOpThreads >= 0 && interOpThreads >= 0, "thread counts must be >= 0");
+        BenchArgs.require(pacedLoad >= 0 && pacedLoad < 1, "--paced-load must be in [0, 1)");
+        BenchArgs.require(!timeout.isNegative() && !timeout.isZero(), "--timeout-s must be > 0");
     }
 
     /** True when {@code args} ask for the usage text. */
@@ -122,76 +120,24 @@ record BenchOptions(
      * @throws IllegalArgumentException for an unknown option or a bad value
      */
     static BenchOptions parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String key = arg.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("option --" + key + " needs a value");
-            }
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key);
-            }
-            values.put(key, value);
-        }
+        BenchArgs values = BenchArgs.parse(args, KEYS);
         String modelDir = values.get("model-dir");
         return new BenchOptions(
-                integer(values, "questions", 3000),
-                integer(values, "warmup", 300),
-                integer(values, "baseline-rounds", 2),
-                integer(values, "batch-size", 16),
-                integer(values, "partitions", 1),
-                integer(values, "stream-threads", 1),
-                integer(values, "commit-interval-ms", 100),
-                integer(values, "batch-max-wait-ms", 20),
+                values.integer("questions", 3000),
+                values.integer("warmup", 300),
+                values.integer("baseline-rounds", 2),
+                values.integer("batch-size", 16),
+                values.integer("partitions", 1),
+                values.integer("stream-threads", 1),
+                values.integer("commit-interval-ms", 100),
+                values.integer("batch-max-wait-ms", 20),
                 modelDir == null || modelDir.isBlank() ? null : Path.of(modelDir),
-                values.getOrDefault("device", "cpu"),
-                integer(values, "intra-op-threads", 0),
-                integer(values, "inter-op-threads", 0),
-                decimal(values, "paced-load", 0.5),
-                Duration.ofSeconds(integer(values, "timeout-s", 900)),
-                Path.of(values.getOrDefault("out", "target/bench/results.md")),
-                integer(values, "seed", 42));
-    }
-
-    private static int integer(Map<String, String> values, String key, int defaultValue) {
-        String value = values.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "--" + key + " needs an integer, got '" + value + "'");
-        }
-    }
-
-    private static double decimal(Map<String, String> values, String key, double defaultValue) {
-        String value = values.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Double.parseDouble(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--" + key + " needs a number, got '" + value + "'");
-        }
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
+                values.get("device", "cpu"),
+                values.integer("intra-op-threads", 0),
+                values.integer("inter-op-threads", 0),
+                values.decimal("paced-load", 0.5),
+                Duration.ofSeconds(values.integer("timeout-s", 900)),
+                Path.of(values.get("out", "target/bench/results.md")),
+                values.integer("seed", 42));
     }
 }

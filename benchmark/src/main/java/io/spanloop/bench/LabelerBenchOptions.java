@@ -1,8 +1,6 @@
 package io.spanloop.bench;
 
 import java.nio.file.Path;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -56,65 +54,25 @@ record LabelerBenchOptions(
                     "seed");
 
     LabelerBenchOptions {
-        require(answers >= 1, "--answers must be >= 1");
-        require(reviewed >= 0, "--reviewed must be >= 0");
-        require(partitions >= 1, "--partitions must be >= 1");
-        require(requests >= 1, "--requests must be >= 1");
-        require(baselineRequests >= 0, "--baseline-requests must be >= 0");
+        BenchArgs.require(answers >= 1, "--answers must be >= 1");
+        BenchArgs.require(reviewed >= 0, "--reviewed must be >= 0");
+        BenchArgs.require(partitions >= 1, "--partitions must be >= 1");
+        BenchArgs.require(requests >= 1, "--requests must be >= 1");
+        BenchArgs.require(baselineRequests >= 0, "--baseline-requests must be >= 0");
     }
 
     /**
      * @throws IllegalArgumentException for an unknown option or a bad value
      */
     static LabelerBenchOptions parse(String[] args) {
-        Map<String, String> values = new HashMap<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument '" + arg + "'");
-            }
-            String key = arg.substring(2);
-            String value;
-            int eq = key.indexOf('=');
-            if (eq >= 0) {
-                value = key.substring(eq + 1);
-                key = key.substring(0, eq);
-            } else if (i + 1 < args.length) {
-                value = args[++i];
-            } else {
-                throw new IllegalArgumentException("option --" + key + " needs a value");
-            }
-            if (!KEYS.contains(key)) {
-                throw new IllegalArgumentException("unknown option --" + key);
-            }
-            values.put(key, value);
-        }
+        BenchArgs values = BenchArgs.parse(args, KEYS);
         return new LabelerBenchOptions(
-                integer(values, "answers", 100_000),
-                integer(values, "reviewed", 1_000),
-                integer(values, "partitions", 4),
-                integer(values, "requests", 500),
-                integer(values, "baseline-requests", 20),
-                Path.of(values.getOrDefault("out", "target/bench/labeler-results.md")),
-                integer(values, "seed", 42));
-    }
-
-    private static int integer(Map<String, String> values, String key, int defaultValue) {
-        String value = values.get(key);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(
-                    "--" + key + " needs an integer, got '" + value + "'");
-        }
-    }
-
-    private static void require(boolean condition, String message) {
-        if (!condition) {
-            throw new IllegalArgumentException(message);
-        }
+                values.integer("answers", 100_000),
+                values.integer("reviewed", 1_000),
+                values.integer("partitions", 4),
+                values.integer("requests", 500),
+                values.integer("baseline-requests", 20),
+                Path.of(values.get("out", "target/bench/labeler-results.md")),
+                values.integer("seed", 42));
     }
 }
