@@ -3,52 +3,138 @@ package io.spanloop.qa;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.huggingface.tokenizers.jni.CharSpan;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A HuggingFace {@code tokenizer.json} used without special tokens, truncation or padding: windows
  * are laid out by {@link WindowEncoder}, and offsets come back as String indices.
+ *
+ * <p>BERT-style tokenizers (WordPiece) run in Java ({@link BertWordPiece}: the same ids and offsets
+ * as the native library, several times faster: the native call and its per-token offset objects
+ * cost as much as a small model's forward pass) for every text whose code points are all in {@link
+ * BertCodePoints}; other texts, and tokenizers of any other shape, go to HuggingFace's native
+ * tokenizer.
  */
 final class QaTokenizer implements AutoCloseable {
 
-    private final HuggingFaceTokenizer tokenizer;
+    private static final Logger LOG = LoggerFactory.getLogger(QaTokenizer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Which implementation tokenizes. */
+    enum Implementation {
+        /** {@link BertWordPiece} where the tokenizer's shape allows, otherwise native. */
+        AUTO,
+        /** Always HuggingFace's native tokenizer. */
+        NATIVE
+    }
+
+    private final Path tokenizerJson;
+    private final BertWordPiece wordPiece;
+    private volatile HuggingFaceTokenizer nativeTokenizer;
     private final long clsId;
     private final long sepId;
     private final long padId;
 
     QaTokenizer(Path tokenizerJson, ModelConfig config) {
-        try {
-            tokenizer =
-                    HuggingFaceTokenizer.builder()
-                            .optTokenizerPath(tokenizerJson)
-                            .optAddSpecialTokens(false)
-                            .optTruncation(false)
-                            .optPadding(false)
-                            .build();
-        } catch (IOException | RuntimeException e) {
-            throw new InvalidModelException(
-                    "cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
-        }
+        this(tokenizerJson, config, Implementation.AUTO);
+    }
+
+    QaTokenizer(Path tokenizerJson, ModelConfig config, Implementation implementation) {
+        this.tokenizerJson = tokenizerJson;
+        wordPiece = implementation == Implementation.AUTO ? javaTokenizer(tokenizerJson) : null;
+        nativeTokenizer = wordPiece == null ? nativeTokenizer(tokenizerJson) : null;
         clsId = specialTokenId(config.clsToken());
         sepId = specialTokenId(config.sepToken());
         padId = specialTokenId(config.padToken());
     }
 
+    private static BertWordPiece javaTokenizer(Path tokenizerJson) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(tokenizerJson.toFile());
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidModelException(
+                    "cannot read tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+        BertWordPiece.Result result = BertWordPiece.from(root);
+        if (result.tokenizer().isEmpty()) {
+            LOG.info("Tokenizing with HuggingFace's native tokenizer: {}", result.unsupported());
+        }
+        return result.tokenizer().orElse(null);
+    }
+
+    private static HuggingFaceTokenizer nativeTokenizer(Path tokenizerJson) {
+        try {
+            return HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(tokenizerJson)
+                    .optAddSpecialTokens(false)
+                    .optTruncation(false)
+                    .optPadding(false)
+                    .build();
+        } catch (IOException | RuntimeException e) {
+            throw new InvalidModelException(
+                    "cannot load tokenizer " + tokenizerJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The native tokenizer, loaded on first use where the Java one serves most texts. */
+    private HuggingFaceTokenizer nativeTokenizer() {
+        HuggingFaceTokenizer tokenizer = nativeTokenizer;
+        if (tokenizer == null) {
+            synchronized (this) {
+                tokenizer = nativeTokenizer;
+                if (tokenizer == null) {
+                    tokenizer = nativeTokenizer(tokenizerJson);
+                    nativeTokenizer = tokenizer;
+                }
+            }
+        }
+        return tokenizer;
+    }
+
+    /** Whether the Java WordPiece pipeline tokenizes (rather than the native library). */
+    boolean isJava() {
+        return wordPiece != null;
+    }
+
     private long specialTokenId(String token) {
-        Encoding encoding = tokenizer.encode(token, false, false);
-        long[] ids = encoding.getIds();
+        long[] ids = tokens(token).ids();
         if (ids.length != 1) {
-            tokenizer.close();
+            close();
             throw new InvalidModelException(
                     "special token " + token + " is not a single token of the tokenizer");
         }
         return ids[0];
     }
 
-    /** Tokenizes {@code text}; offsets are converted from code points to String indices. */
+    /** Tokenizes {@code text}; offsets are String indices. */
     TokenizedText tokenize(String text) {
-        Encoding encoding = tokenizer.encode(text, false, false);
+        return withCombiningMarks(text, tokens(text));
+    }
+
+    /** Extends each token's end over the combining marks that follow it (see below). */
+    static TokenizedText withCombiningMarks(String text, TokenizedText tokens) {
+        int[] starts = tokens.starts();
+        int[] ends = tokens.ends();
+        for (int i = 0; i < ends.length; i++) {
+            int limit = i + 1 < ends.length ? Math.max(starts[i + 1], ends[i]) : text.length();
+            ends[i] = Math.max(ends[i], endOfCombiningMarks(text, ends[i], limit));
+        }
+        return tokens;
+    }
+
+    private TokenizedText tokens(String text) {
+        TokenizedText tokens = wordPiece == null ? null : wordPiece.tokenize(text);
+        return tokens != null ? tokens : nativeTokenize(text);
+    }
+
+    private TokenizedText nativeTokenize(String text) {
+        Encoding encoding = nativeTokenizer().encode(text, false, false);
         long[] ids = encoding.getIds();
         CharSpan[] spans = encoding.getCharTokenSpans();
         CodePointOffsets offsets = new CodePointOffsets(text);
@@ -64,10 +150,6 @@ final class QaTokenizer implements AutoCloseable {
                 starts[i] = offsets.toUtf16(span.getStart());
                 ends[i] = offsets.toUtf16(span.getEnd());
             }
-        }
-        for (int i = 0; i < ids.length; i++) {
-            int limit = i + 1 < ids.length ? Math.max(starts[i + 1], ends[i]) : text.length();
-            ends[i] = Math.max(ends[i], endOfCombiningMarks(text, ends[i], limit));
         }
         return new TokenizedText(ids, starts, ends);
     }
@@ -104,7 +186,10 @@ final class QaTokenizer implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        tokenizer.close();
+    public synchronized void close() {
+        if (nativeTokenizer != null) {
+            nativeTokenizer.close();
+            nativeTokenizer = null;
+        }
     }
 }
