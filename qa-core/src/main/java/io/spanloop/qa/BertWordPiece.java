@@ -226,6 +226,10 @@ final class BertWordPiece {
     }
 
     private void normalize(int codePoint, int start, int end, Normalized out) {
+        if (codePoint < 0x80) {
+            normalizeAscii(codePoint, start, out);
+            return;
+        }
         int c = codePoint;
         if (cleanText) {
             if (c == 0 || c == 0xFFFD || BertCharacters.isControl(c)) {
@@ -254,6 +258,21 @@ final class BertWordPiece {
         if (chinese) {
             out.add(' ', start, end);
         }
+    }
+
+    /** {@link #normalize} for ASCII: no accents, no CJK, no Unicode tables. */
+    private void normalizeAscii(int c, int start, Normalized out) {
+        if (cleanText) {
+            if (c == '\t' || c == '\n' || c == '\r') {
+                c = ' ';
+            } else if (c < 0x20 || c == 0x7F) {
+                return;
+            }
+        }
+        if (lowercase && c >= 'A' && c <= 'Z') {
+            c += 'a' - 'A';
+        }
+        out.add(c, start, start + 1);
     }
 
     private void addCased(int c, int start, int end, Normalized out) {

@@ -2,10 +2,7 @@ package io.spanloop.qa;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Chooses answer spans from start/end logits the way the SQuAD reference systems do: best {@code
@@ -21,8 +18,6 @@ final class SpanDecoder {
         this.options = options;
     }
 
-    private record Candidate(double logit, int start, int end) {}
-
     QaResult decode(EncodedQuestion encoded, List<WindowLogits> logits) {
         List<Window> windows = encoded.windows();
         if (windows.size() != logits.size()) {
@@ -31,29 +26,17 @@ final class SpanDecoder {
         }
         TokenizedText context = encoded.context();
         double nullLogit = Double.POSITIVE_INFINITY;
-        List<Candidate> candidates = new ArrayList<>();
+        NBest nBest = new NBest(options.nBest());
         for (int w = 0; w < windows.size(); w++) {
             Window window = windows.get(w);
             WindowLogits windowLogits = logits.get(w);
             nullLogit = Math.min(nullLogit, windowLogits.start()[0] + windowLogits.end()[0]);
-            collect(window, windowLogits, context, candidates);
-        }
-        candidates.sort(Comparator.comparingDouble(Candidate::logit).reversed());
-        List<Candidate> nBest = new ArrayList<>();
-        Set<Long> seen = new HashSet<>();
-        for (Candidate candidate : candidates) {
-            if (seen.add(((long) candidate.start << 32) | candidate.end)) {
-                nBest.add(candidate);
-                if (nBest.size() == options.nBest()) {
-                    break;
-                }
-            }
+            collect(window, windowLogits, context, nBest);
         }
         return result(encoded.input().context(), nBest, nullLogit);
     }
 
-    private void collect(
-            Window window, WindowLogits logits, TokenizedText context, List<Candidate> out) {
+    private void collect(Window window, WindowLogits logits, TokenizedText context, NBest out) {
         int[] starts = topPositions(logits.start(), window, true);
         int[] ends = topPositions(logits.end(), window, false);
         for (int s : starts) {
@@ -66,8 +49,78 @@ final class SpanDecoder {
                 if (charEnd <= charStart) {
                     continue;
                 }
-                out.add(new Candidate(logits.start()[s] + logits.end()[e], charStart, charEnd));
+                out.offer(logits.start()[s] + logits.end()[e], charStart, charEnd);
             }
+        }
+    }
+
+    /**
+     * The best distinct spans (by character range) seen so far, best first; a span seen twice keeps
+     * its higher logit, equal logits keep the order they came in. Bounded, so a question's
+     * candidates are never collected and sorted.
+     */
+    static final class NBest {
+        private final double[] logits;
+        private final int[] starts;
+        private final int[] ends;
+        private int size;
+
+        NBest(int capacity) {
+            logits = new double[capacity];
+            starts = new int[capacity];
+            ends = new int[capacity];
+        }
+
+        void offer(double logit, int start, int end) {
+            for (int i = 0; i < size; i++) {
+                if (starts[i] == start && ends[i] == end) {
+                    if (logits[i] >= logit) {
+                        return;
+                    }
+                    remove(i);
+                    break;
+                }
+            }
+            if (size == logits.length) {
+                if (logit <= logits[size - 1]) {
+                    return;
+                }
+                size--;
+            }
+            int position = size;
+            while (position > 0 && logits[position - 1] < logit) {
+                position--;
+            }
+            System.arraycopy(logits, position, logits, position + 1, size - position);
+            System.arraycopy(starts, position, starts, position + 1, size - position);
+            System.arraycopy(ends, position, ends, position + 1, size - position);
+            logits[position] = logit;
+            starts[position] = start;
+            ends[position] = end;
+            size++;
+        }
+
+        private void remove(int i) {
+            System.arraycopy(logits, i + 1, logits, i, size - i - 1);
+            System.arraycopy(starts, i + 1, starts, i, size - i - 1);
+            System.arraycopy(ends, i + 1, ends, i, size - i - 1);
+            size--;
+        }
+
+        int size() {
+            return size;
+        }
+
+        double logit(int i) {
+            return logits[i];
+        }
+
+        int start(int i) {
+            return starts[i];
+        }
+
+        int end(int i) {
+            return ends[i];
         }
     }
 
@@ -100,33 +153,31 @@ final class SpanDecoder {
         return count == top.length ? top : Arrays.copyOf(top, count);
     }
 
-    private QaResult result(String context, List<Candidate> nBest, double nullLogit) {
+    private QaResult result(String context, NBest nBest, double nullLogit) {
         boolean withNull = options.supportsNullAnswer() && Double.isFinite(nullLogit);
         double max = withNull ? nullLogit : Double.NEGATIVE_INFINITY;
-        for (Candidate candidate : nBest) {
-            max = Math.max(max, candidate.logit);
+        for (int i = 0; i < nBest.size; i++) {
+            max = Math.max(max, nBest.logits[i]);
         }
         double sum = withNull ? Math.exp(nullLogit - max) : 0.0;
-        for (Candidate candidate : nBest) {
-            sum += Math.exp(candidate.logit - max);
+        for (int i = 0; i < nBest.size; i++) {
+            sum += Math.exp(nBest.logits[i] - max);
         }
         List<AnswerSpan> spans = new ArrayList<>();
-        for (Candidate candidate : nBest) {
-            if (spans.size() == options.topK()) {
-                break;
-            }
+        for (int i = 0; i < nBest.size && spans.size() < options.topK(); i++) {
+            int start = nBest.starts[i];
+            int end = nBest.ends[i];
             spans.add(
                     new AnswerSpan(
-                            candidate.start,
-                            candidate.end,
-                            context.substring(candidate.start, candidate.end),
-                            Math.exp(candidate.logit - max) / sum));
+                            start,
+                            end,
+                            context.substring(start, end),
+                            Math.exp(nBest.logits[i] - max) / sum));
         }
         double noAnswer = withNull ? Math.exp(nullLogit - max) / sum : 0.0;
         boolean answerable =
-                !nBest.isEmpty()
-                        && !(withNull
-                                && nullLogit - nBest.get(0).logit > options.nullScoreMargin());
+                nBest.size > 0
+                        && !(withNull && nullLogit - nBest.logits[0] > options.nullScoreMargin());
         return new QaResult(answerable ? spans.get(0) : null, spans, noAnswer);
     }
 }
