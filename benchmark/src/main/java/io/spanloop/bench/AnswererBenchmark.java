@@ -11,6 +11,7 @@ import io.spanloop.schemas.AvroSerdes;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.Topics;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -95,16 +97,30 @@ public final class AnswererBenchmark {
             log(
                     "forward-only %.0f answers/s, QaPredictor %.0f answers/s",
                     baselines.forward().perSecond(), baselines.predictor().perSecond());
+            Supplier<ModelBaselines.Result> again =
+                    () -> {
+                        log("model-only baselines again, after the end-to-end runs");
+                        try {
+                            return baselines.faster(
+                                    ModelBaselines.measure(
+                                            model,
+                                            modelOnly.modelOptions(),
+                                            warmup,
+                                            questions,
+                                            options.batchSize(),
+                                            options.baselineRounds(),
+                                            options.streamThreads()));
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
+                        }
+                    };
             log("starting the broker and the registry on 127.0.0.1");
             try (BenchBroker broker = BenchBroker.start()) {
                 return endToEnd(
-                        options,
-                        model,
-                        baselines,
-                        warmup,
-                        questions,
-                        broker,
-                        work.resolve("state"));
+                        options, model, again, warmup, questions, broker, work.resolve("state"));
             }
         } finally {
             deleteRecursively(work);
@@ -114,7 +130,7 @@ public final class AnswererBenchmark {
     private static int endToEnd(
             BenchOptions options,
             ModelDirectory model,
-            ModelBaselines.Result baselines,
+            Supplier<ModelBaselines.Result> baselinesAfterwards,
             List<QaInput> warmup,
             List<QaInput> questions,
             BenchBroker broker,
@@ -145,13 +161,23 @@ public final class AnswererBenchmark {
                 log("end to end: %d warm-up questions", warmup.size());
                 require(phase.run("warm-up", "w", warmup, 0, timeout));
             }
-            log("end to end: burst of %d questions", questions.size());
-            burst = require(phase.run("burst", "q", questions, 0, timeout));
-            log(
-                    "burst: %.0f answers/s, p50 %.0f ms, p99 %.0f ms",
-                    burst.answersPerSecond(),
-                    LoadPhase.percentile(burst.latency(), 50),
-                    LoadPhase.percentile(burst.latency(), 99));
+            LoadPhase.Result fastest = null;
+            for (int i = 1; i <= options.bursts(); i++) {
+                log(
+                        "end to end: burst %d of %d, %d questions",
+                        i, options.bursts(), questions.size());
+                LoadPhase.Result run =
+                        require(phase.run("burst", i == 1 ? "q" : "q" + i, questions, 0, timeout));
+                log(
+                        "burst: %.0f answers/s, p50 %.0f ms, p99 %.0f ms",
+                        run.answersPerSecond(),
+                        LoadPhase.percentile(run.latency(), 50),
+                        LoadPhase.percentile(run.latency(), 99));
+                if (fastest == null || run.answersPerSecond() > fastest.answersPerSecond()) {
+                    fastest = run;
+                }
+            }
+            burst = fastest;
             if (options.pacedLoad() > 0) {
                 double rate = options.pacedLoad() * burst.answersPerSecond();
                 int count = (int) Math.min(questions.size(), Math.max(100, Math.round(rate * 30)));
@@ -167,6 +193,7 @@ public final class AnswererBenchmark {
             }
             duplicates = collector.duplicates();
         }
+        ModelBaselines.Result baselines = baselinesAfterwards.get();
         BenchReport.Run run =
                 new BenchReport.Run(
                         options,

@@ -9,7 +9,9 @@ import java.util.Set;
  *
  * @param questions questions timed in each phase
  * @param warmup questions answered before anything is timed (per baseline and end to end)
- * @param baselineRounds timed passes of each model-only baseline; the fastest counts
+ * @param baselineRounds timed passes of each model-only baseline, before and again after the
+ *     end-to-end runs; the fastest counts
+ * @param bursts timed end-to-end bursts; the fastest counts
  * @param batchSize questions per model call: the answerer's {@code batch.max.size} and the
  *     baselines' batch
  * @param partitions partitions of the questions topic
@@ -30,6 +32,7 @@ record BenchOptions(
         int questions,
         int warmup,
         int baselineRounds,
+        int bursts,
         int batchSize,
         int partitions,
         int streamThreads,
@@ -54,8 +57,9 @@ record BenchOptions(
 
               --questions N            questions timed per phase (default 3000)
               --warmup N               untimed warm-up questions (default 300)
-              --baseline-rounds N      timed passes per model-only baseline, fastest counts
-                                       (default 2)
+              --baseline-rounds N      timed passes per model-only baseline, before and again
+                                       after the end-to-end runs; fastest counts (default 2)
+              --bursts N               timed end-to-end bursts, fastest counts (default 2)
               --batch-size N           questions per model call = batch.max.size (default 16)
               --partitions N           partitions of the questions topic (default 1)
               --stream-threads N       answerer stream.threads (default 1)
@@ -78,6 +82,7 @@ record BenchOptions(
                     "questions",
                     "warmup",
                     "baseline-rounds",
+                    "bursts",
                     "batch-size",
                     "partitions",
                     "stream-threads",
@@ -96,6 +101,7 @@ record BenchOptions(
         BenchArgs.require(questions >= 1, "--questions must be >= 1");
         BenchArgs.require(warmup >= 0, "--warmup must be >= 0");
         BenchArgs.require(baselineRounds >= 1, "--baseline-rounds must be >= 1");
+        BenchArgs.require(bursts >= 1, "--bursts must be >= 1");
         BenchArgs.require(batchSize >= 1 && batchSize <= 4096, "--batch-size must be in 1..4096");
         BenchArgs.require(partitions >= 1, "--partitions must be >= 1");
         BenchArgs.require(streamThreads >= 1, "--stream-threads must be >= 1");
@@ -126,6 +132,7 @@ record BenchOptions(
                 values.integer("questions", 3000),
                 values.integer("warmup", 300),
                 values.integer("baseline-rounds", 2),
+                values.integer("bursts", 2),
                 values.integer("batch-size", 16),
                 values.integer("partitions", 1),
                 values.integer("stream-threads", 1),

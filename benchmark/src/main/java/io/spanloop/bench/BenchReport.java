@@ -91,8 +91,10 @@ final class BenchReport {
                 fmt(
                         "%s; %d cores; Java %s; device %s; PyTorch intra-op threads %s,"
                                 + " inter-op %s (same for every row); model-only baselines fastest of %d"
-                                + " passes with %d predictor thread(s) (as many as stream threads),"
-                                + " before the broker started. Model: max_seq_length %d,"
+                                + " passes each before the broker started and %d after the"
+                                + " end-to-end runs, forward-only and QaPredictor alternating, with"
+                                + " %d predictor thread(s) (as many as stream threads); end to end"
+                                + " the fastest of %d bursts. Model: max_seq_length %d,"
                                 + " stride %d. Answerer: batch.max.size=%d, batch.max.wait.ms=%d,"
                                 + " commit.interval.ms=%d, stream.threads=%d, %d partition(s),"
                                 + " exactly_once_v2. Broker in the same JVM, registry in a child"
@@ -104,7 +106,9 @@ final class BenchReport {
                         o.intraOpThreads() == 0 ? "default" : o.intraOpThreads(),
                         o.interOpThreads() == 0 ? "default" : o.interOpThreads(),
                         o.baselineRounds(),
+                        o.baselineRounds(),
                         o.streamThreads(),
+                        o.bursts(),
                         run.model().config().maxSeqLength(),
                         run.model().config().stride(),
                         o.batchSize(),
@@ -149,14 +153,14 @@ final class BenchReport {
 
         double e2eMicros = 1e6 / burst.answersPerSecond();
         double forward = base.forward().microsPerQuestion();
-        double tokenizeDecode = base.predictor().microsPerQuestion() - forward;
+        double tokenizeDecode = base.stages().prePostMicrosPerQuestion();
         double rest = e2eMicros - forward - tokenizeDecode - run.serde().answerer();
         md.append("### Where an answer's time goes (burst, µs per answer)\n\n");
         md.append("| part | µs | share |\n|---|---:|---:|\n");
         md.append(part("forward pass (forward-only baseline)", forward, e2eMicros));
         md.append(
                 part(
-                        "tokenisation, windows, decoding (QaPredictor − forward-only)",
+                        "tokenisation, windows, decoding (timed inside `QaPredictor.answer`)",
                         tokenizeDecode,
                         e2eMicros));
         md.append(
@@ -187,6 +191,17 @@ final class BenchReport {
                         burst.wallSeconds(),
                         o.batchSize(),
                         base.predictor().nanos() / 1e9));
+        facts.add(
+                fmt(
+                        "inside the baseline's `QaPredictor.answer` calls, per question:"
+                                + " tokenising and windows %.0f µs, forward passes %.0f µs,"
+                                + " decoding %.0f µs; QaPredictor − forward-only, two separately"
+                                + " timed passes, %.0f µs (that difference moves with the"
+                                + " machine's noise)",
+                        base.stages().encodeNanos() / 1e3 / base.stages().questions(),
+                        base.stages().forwardMicrosPerQuestion(),
+                        base.stages().decodeNanos() / 1e3 / base.stages().questions(),
+                        base.predictor().microsPerQuestion() - forward));
         facts.add(
                 fmt(
                         "CPU time per answer, all threads of this JVM (less sensitive to other"

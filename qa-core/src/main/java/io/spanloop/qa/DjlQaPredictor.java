@@ -16,6 +16,10 @@ final class DjlQaPredictor implements QaPredictor {
     private final TokenScorer scorer;
     private final Predictor<List<Window>, List<WindowLogits>> predictor;
     private final int maxWindowsPerForward;
+    private long questions;
+    private long encodeNanos;
+    private long forwardNanos;
+    private long decodeNanos;
 
     DjlQaPredictor(
             WindowEncoder encoder,
@@ -32,6 +36,7 @@ final class DjlQaPredictor implements QaPredictor {
 
     @Override
     public List<QaResult> answer(List<QaInput> batch) {
+        long start = System.nanoTime();
         List<EncodedQuestion> encoded = new ArrayList<>(batch.size());
         List<Window> windows = new ArrayList<>();
         for (QaInput input : batch) {
@@ -39,7 +44,9 @@ final class DjlQaPredictor implements QaPredictor {
             encoded.add(question);
             windows.addAll(question.windows());
         }
+        long encodedAt = System.nanoTime();
         List<WindowLogits> logits = forward(windows);
+        long forwardedAt = System.nanoTime();
         List<QaResult> results = new ArrayList<>(batch.size());
         int next = 0;
         for (EncodedQuestion question : encoded) {
@@ -50,7 +57,16 @@ final class DjlQaPredictor implements QaPredictor {
                     scorer == null ? result : result.withTokenScores(scorer.score(question, own)));
             next += count;
         }
+        questions += batch.size();
+        encodeNanos += encodedAt - start;
+        forwardNanos += forwardedAt - encodedAt;
+        decodeNanos += System.nanoTime() - forwardedAt;
         return results;
+    }
+
+    @Override
+    public StageTimes stageTimes() {
+        return new StageTimes(questions, encodeNanos, forwardNanos, decodeNanos);
     }
 
     private List<WindowLogits> forward(List<Window> windows) {

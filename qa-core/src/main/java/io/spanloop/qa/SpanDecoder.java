@@ -72,6 +72,9 @@ final class SpanDecoder {
         }
 
         void offer(double logit, int start, int end) {
+            if (size == logits.length && logit <= logits[size - 1]) {
+                return; // not better than the last: neither new nor a better copy of a kept span
+            }
             for (int i = 0; i < size; i++) {
                 if (starts[i] == start && ends[i] == end) {
                     if (logits[i] >= logit) {
@@ -82,9 +85,6 @@ final class SpanDecoder {
                 }
             }
             if (size == logits.length) {
-                if (logit <= logits[size - 1]) {
-                    return;
-                }
                 size--;
             }
             int position = size;
