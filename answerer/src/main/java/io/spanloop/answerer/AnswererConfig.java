@@ -159,7 +159,9 @@ public final class AnswererConfig extends AbstractConfig {
                             0,
                             Range.atLeast(0),
                             Importance.LOW,
-                            "PyTorch intra-op threads (0 = one per core).")
+                            "PyTorch intra-op threads per stream thread (0 = auto: the cores"
+                                    + " divided among the stream threads, at least 1, so that"
+                                    + " parallel model calls never oversubscribe the cores).")
                     .define(
                             ENGINE_INTER_OP_THREADS,
                             Type.INT,
@@ -260,7 +262,19 @@ public final class AnswererConfig extends AbstractConfig {
     }
 
     public EngineSettings engineSettings() {
-        return new EngineSettings(getInt(ENGINE_INTRA_OP_THREADS), getInt(ENGINE_INTER_OP_THREADS));
+        int intraOp = getInt(ENGINE_INTRA_OP_THREADS);
+        return new EngineSettings(
+                intraOp > 0 ? intraOp : autoIntraOpThreads(getInt(STREAM_THREADS)),
+                getInt(ENGINE_INTER_OP_THREADS));
+    }
+
+    /**
+     * Intra-op threads when {@value #ENGINE_INTRA_OP_THREADS} is 0: the cores shared among the
+     * stream threads (each runs its own model calls), at least 1. PyTorch's own default, one per
+     * core for every calling thread, would run stream threads x cores compute threads.
+     */
+    public static int autoIntraOpThreads(int streamThreads) {
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / streamThreads);
     }
 
     public BatchSettings batchSettings() {

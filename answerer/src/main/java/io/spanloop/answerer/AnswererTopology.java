@@ -1,6 +1,7 @@
 package io.spanloop.answerer;
 
 import io.spanloop.schemas.Topics;
+import java.time.Duration;
 import java.util.Properties;
 import java.util.function.LongSupplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -79,6 +80,16 @@ public final class AnswererTopology {
         return topology;
     }
 
+    /**
+     * How long the stream thread may block in {@code poll} when no question arrives. The batch
+     * flush is a wall-clock punctuation, and punctuations only run between polls: at Streams'
+     * default (100 ms) a partial batch with nothing arriving after it waited up to 100 ms instead
+     * of {@code batch.max.wait.ms}.
+     */
+    static long pollMs(Duration maxWait) {
+        return Math.max(1, Math.min(100, maxWait.toMillis() / 4));
+    }
+
     /** Kafka Streams settings: exactly-once v2 always; {@code streams.*} overrides last. */
     public static Properties streamsProperties(AnswererConfig config) {
         Properties props = new Properties();
@@ -93,6 +104,7 @@ public final class AnswererTopology {
         props.put(
                 StreamsConfig.COMMIT_INTERVAL_MS_CONFIG,
                 config.getLong(AnswererConfig.COMMIT_INTERVAL_MS));
+        props.put(StreamsConfig.POLL_MS_CONFIG, pollMs(config.batchSettings().maxWait()));
         props.putAll(config.streamsOverrides());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return props;

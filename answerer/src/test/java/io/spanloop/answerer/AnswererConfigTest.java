@@ -61,6 +61,42 @@ class AnswererConfigTest {
     }
 
     @Test
+    void shouldPollNoLongerThanAQuarterOfTheBatchWaitSoThatPartialBatchesFlushOnTime() {
+        assertThat(AnswererTopology.streamsProperties(config(Map.of("batch.max.wait.ms", "20"))))
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 5L);
+        assertThat(AnswererTopology.streamsProperties(config(Map.of("batch.max.wait.ms", "2"))))
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 1L);
+        assertThat(AnswererTopology.streamsProperties(config(Map.of("batch.max.wait.ms", "900"))))
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, 100L);
+        assertThat(AnswererTopology.streamsProperties(config(Map.of("streams.poll.ms", "50"))))
+                .containsEntry(StreamsConfig.POLL_MS_CONFIG, "50");
+    }
+
+    @Test
+    void shouldShareTheCoresAmongStreamThreadsUnlessIntraOpThreadsAreSet() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(config(Map.of()).engineSettings().intraOpThreads()).isEqualTo(cores);
+        assertThat(config(Map.of("stream.threads", "2")).engineSettings().intraOpThreads())
+                .isEqualTo(Math.max(1, cores / 2));
+        assertThat(
+                        config(Map.of("stream.threads", Integer.toString(cores + 1)))
+                                .engineSettings()
+                                .intraOpThreads())
+                .isEqualTo(1);
+        assertThat(
+                        config(Map.of("stream.threads", "2", "engine.intra.op.threads", "3"))
+                                .engineSettings()
+                                .intraOpThreads())
+                .isEqualTo(3);
+    }
+
+    private static AnswererConfig config(Map<String, String> settings) {
+        Map<String, Object> all = new java.util.HashMap<>(settings);
+        all.put(AnswererConfig.MODEL_DIR, "/m/1");
+        return new AnswererConfig(all);
+    }
+
+    @Test
     void shouldAlwaysRunExactlyOnceWhateverTheOverrides() {
         AnswererConfig config =
                 new AnswererConfig(

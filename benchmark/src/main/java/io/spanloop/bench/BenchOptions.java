@@ -67,7 +67,8 @@ record BenchOptions(
               --batch-max-wait-ms N    answerer batch.max.wait.ms (default 20)
               --model-dir DIR          model version directory (default: the tiny test fixture)
               --device D               cpu | auto | gpu:N (default cpu)
-              --intra-op-threads N     PyTorch intra-op threads, 0 = PyTorch default (default 0)
+              --intra-op-threads N     PyTorch intra-op threads, 0 = the answerer's auto: cores ÷
+                                       stream threads (default 0)
               --inter-op-threads N     PyTorch inter-op threads, 0 = PyTorch default (default 0)
               --paced-load F           paced latency phase at F x burst throughput, 0 = skip
                                        (default 0.5)

@@ -1,5 +1,6 @@
 package io.spanloop.bench;
 
+import io.spanloop.answerer.AnswererConfig;
 import io.spanloop.qa.ModelDirectory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -103,7 +104,11 @@ final class BenchReport {
                         Runtime.getRuntime().availableProcessors(),
                         System.getProperty("java.version"),
                         o.device(),
-                        o.intraOpThreads() == 0 ? "default" : o.intraOpThreads(),
+                        o.intraOpThreads() == 0
+                                ? "auto ("
+                                        + AnswererConfig.autoIntraOpThreads(o.streamThreads())
+                                        + " per stream thread)"
+                                : o.intraOpThreads(),
                         o.interOpThreads() == 0 ? "default" : o.interOpThreads(),
                         o.baselineRounds(),
                         o.baselineRounds(),
