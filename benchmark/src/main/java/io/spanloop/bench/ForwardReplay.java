@@ -15,6 +15,7 @@ import ai.djl.translate.NoBatchifyTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.translate.TranslatorContext;
 import io.spanloop.qa.EngineSettings;
+import io.spanloop.qa.ForwardPlan;
 import io.spanloop.qa.ModelArchitecture;
 import io.spanloop.qa.ModelConfig;
 import io.spanloop.qa.ModelDirectory;
@@ -31,9 +32,10 @@ import java.util.Map;
  * same layout as qa-core's {@code WindowEncoder}: question capped at {@code max_query_length},
  * context windows of {@code contextTokensPerWindow} sliding by {@code stride}), batches are padded
  * exactly as the answerer pads them (all windows of {@code batchSize} questions, split at {@code
- * maxWindowsPerForward}), and only the model call is timed: input tensors from {@code long[]}, the
- * TorchScript forward, start/end logits copied back to Java. This is the most the answerer could
- * reach with free tokenisation, decoding, Kafka and Avro.
+ * maxWindowsPerForward}, grouped by length as {@link ForwardPlan} groups them), and only the model
+ * call is timed: input tensors from {@code long[]}, the TorchScript forward, start/end logits
+ * copied back to Java. This is the most the answerer could reach with free tokenisation, decoding,
+ * Kafka and Avro.
  */
 final class ForwardReplay implements AutoCloseable {
 
@@ -104,12 +106,13 @@ final class ForwardReplay implements AutoCloseable {
             for (QaInput input : inputs.subList(from, Math.min(from + batchSize, inputs.size()))) {
                 windows.addAll(windows(input));
             }
-            for (int chunk = 0; chunk < windows.size(); chunk += maxWindowsPerForward) {
-                batches.add(
-                        pad(
-                                windows.subList(
-                                        chunk,
-                                        Math.min(chunk + maxWindowsPerForward, windows.size()))));
+            int[] lengths = windows.stream().mapToInt(w -> w[0].length).toArray();
+            for (int[] pass : ForwardPlan.passes(lengths, maxWindowsPerForward)) {
+                List<long[][]> chunk = new ArrayList<>(pass.length);
+                for (int index : pass) {
+                    chunk.add(windows.get(index));
+                }
+                batches.add(pad(chunk));
             }
         }
         return batches;

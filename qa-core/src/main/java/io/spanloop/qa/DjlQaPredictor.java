@@ -3,11 +3,13 @@ package io.spanloop.qa;
 import ai.djl.inference.Predictor;
 import ai.djl.translate.TranslateException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Encodes a batch into windows, runs them in as few forward passes as allowed, decodes spans (and,
- * with a scorer, scores every context token from the same logits).
+ * Encodes a batch into windows, runs them in forward passes of similar length ({@link
+ * ForwardPlan}), decodes spans (and, with a scorer, scores every context token from the same
+ * logits).
  */
 final class DjlQaPredictor implements QaPredictor {
 
@@ -70,18 +72,25 @@ final class DjlQaPredictor implements QaPredictor {
     }
 
     private List<WindowLogits> forward(List<Window> windows) {
-        List<WindowLogits> logits = new ArrayList<>(windows.size());
-        for (int from = 0; from < windows.size(); from += maxWindowsPerForward) {
-            List<Window> chunk =
-                    windows.subList(from, Math.min(from + maxWindowsPerForward, windows.size()));
+        int[] lengths = windows.stream().mapToInt(Window::length).toArray();
+        WindowLogits[] logits = new WindowLogits[windows.size()];
+        for (int[] pass : ForwardPlan.passes(lengths, maxWindowsPerForward)) {
+            List<Window> chunk = new ArrayList<>(pass.length);
+            for (int index : pass) {
+                chunk.add(windows.get(index));
+            }
+            List<WindowLogits> out;
             try {
-                logits.addAll(predictor.predict(chunk));
+                out = predictor.predict(chunk);
             } catch (TranslateException | RuntimeException e) {
                 throw new QaInferenceException(
                         "forward pass over " + chunk.size() + " window(s) failed: " + e, e);
             }
+            for (int i = 0; i < pass.length; i++) {
+                logits[pass[i]] = out.get(i);
+            }
         }
-        return logits;
+        return Arrays.asList(logits);
     }
 
     @Override
