@@ -18,6 +18,13 @@ import java.util.Optional;
  */
 final class BertWordPiece {
 
+    /** The {@code BertNormalizer}'s options ({@code strip_accents} null: as lowercase). */
+    record Normalization(
+            boolean cleanText,
+            boolean handleChineseChars,
+            boolean stripAccents,
+            boolean lowercase) {}
+
     private final Map<String, Integer> vocab;
     private final Map<String, Integer> continuations;
     private final int unkId;
@@ -36,10 +43,10 @@ final class BertWordPiece {
             String prefix,
             int unkId,
             int maxInputCharsPerWord,
-            boolean[] normalizer,
+            Normalization normalization,
             String[] addedTokens,
             int[] addedIds) {
-        this.vocab = new HashMap<>();
+        this.vocab = vocab;
         this.continuations = new HashMap<>();
         int longest = 1;
         for (Map.Entry<String, Integer> entry : vocab.entrySet()) {
@@ -47,16 +54,15 @@ final class BertWordPiece {
             if (piece.startsWith(prefix) && piece.length() > prefix.length()) {
                 continuations.put(piece.substring(prefix.length()), entry.getValue());
             }
-            this.vocab.put(piece, entry.getValue());
             longest = Math.max(longest, piece.length());
         }
         this.unkId = unkId;
         this.maxInputCharsPerWord = maxInputCharsPerWord;
         this.longestPiece = longest;
-        this.cleanText = normalizer[0];
-        this.handleChineseChars = normalizer[1];
-        this.stripAccents = normalizer[2];
-        this.lowercase = normalizer[3];
+        this.cleanText = normalization.cleanText();
+        this.handleChineseChars = normalization.handleChineseChars();
+        this.stripAccents = normalization.stripAccents();
+        this.lowercase = normalization.lowercase();
         this.addedTokens = addedTokens;
         this.addedIds = addedIds;
         StringBuilder starts = new StringBuilder();
@@ -99,12 +105,12 @@ final class BertWordPiece {
         }
         boolean lowercase = normalizer.path("lowercase").asBoolean(true);
         JsonNode strip = normalizer.path("strip_accents");
-        boolean[] flags = {
-            normalizer.path("clean_text").asBoolean(true),
-            normalizer.path("handle_chinese_chars").asBoolean(true),
-            strip.isNull() || strip.isMissingNode() ? lowercase : strip.asBoolean(),
-            lowercase
-        };
+        Normalization normalization =
+                new Normalization(
+                        normalizer.path("clean_text").asBoolean(true),
+                        normalizer.path("handle_chinese_chars").asBoolean(true),
+                        strip.isNull() || strip.isMissingNode() ? lowercase : strip.asBoolean(),
+                        lowercase);
         List<String> added = new ArrayList<>();
         List<Integer> addedIds = new ArrayList<>();
         for (JsonNode token : root.path("added_tokens")) {
@@ -125,7 +131,7 @@ final class BertWordPiece {
                                 model.path("continuing_subword_prefix").asText("##"),
                                 unkId,
                                 model.path("max_input_chars_per_word").asInt(100),
-                                flags,
+                                normalization,
                                 added.toArray(String[]::new),
                                 addedIds.stream().mapToInt(Integer::intValue).toArray())),
                 null);
@@ -140,17 +146,6 @@ final class BertWordPiece {
         static Result unsupported(String what) {
             return new Result(Optional.empty(), what + " (the Java tokenizer handles BERT only)");
         }
-    }
-
-    /** The id of {@code token} as a whole token, or -1. */
-    long idOf(String token) {
-        for (int i = 0; i < addedTokens.length; i++) {
-            if (addedTokens[i].equals(token)) {
-                return addedIds[i];
-            }
-        }
-        Integer id = vocab.get(token);
-        return id == null ? -1 : id;
     }
 
     /**
