@@ -56,7 +56,8 @@ record BenchOptions(
             same batch size, measured in the same JVM with the same engine threads.
 
               --questions N            questions timed per phase (default 3000)
-              --warmup N               untimed warm-up questions (default 300)
+              --warmup N               untimed warm-up questions (default: as many as
+                                       --questions, so the JIT has settled before the clock)
               --baseline-rounds N      timed passes per model-only baseline, before and again
                                        after the end-to-end runs; fastest counts (default 2)
               --bursts N               timed end-to-end bursts, fastest counts (default 2)
@@ -129,9 +130,10 @@ record BenchOptions(
     static BenchOptions parse(String[] args) {
         BenchArgs values = BenchArgs.parse(args, KEYS);
         String modelDir = values.get("model-dir");
+        int questions = values.integer("questions", 3000);
         return new BenchOptions(
-                values.integer("questions", 3000),
-                values.integer("warmup", 300),
+                questions,
+                values.integer("warmup", questions),
                 values.integer("baseline-rounds", 2),
                 values.integer("bursts", 2),
                 values.integer("batch-size", 16),

@@ -36,6 +36,7 @@ final class QaTokenizer implements AutoCloseable {
     private final Path tokenizerJson;
     private final BertWordPiece wordPiece;
     private volatile HuggingFaceTokenizer nativeTokenizer;
+    private boolean closed;
     private final long clsId;
     private final long sepId;
     private final long padId;
@@ -87,6 +88,9 @@ final class QaTokenizer implements AutoCloseable {
         HuggingFaceTokenizer tokenizer = nativeTokenizer;
         if (tokenizer == null) {
             synchronized (this) {
+                if (closed) {
+                    throw new IllegalStateException("tokenizer " + tokenizerJson + " is closed");
+                }
                 tokenizer = nativeTokenizer;
                 if (tokenizer == null) {
                     tokenizer = nativeTokenizer(tokenizerJson);
@@ -187,6 +191,7 @@ final class QaTokenizer implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        closed = true;
         if (nativeTokenizer != null) {
             nativeTokenizer.close();
             nativeTokenizer = null;
