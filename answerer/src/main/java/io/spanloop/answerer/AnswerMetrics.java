@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.spanloop.qa.QaPredictor;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -21,6 +22,7 @@ public final class AnswerMetrics {
     static final String BATCH_SIZE = "spanloop.batch.size";
     static final String INFERENCE = "spanloop.inference";
     static final String DEAD_LETTERS = "spanloop.dead.letters";
+    static final String MODEL_STAGE = "spanloop.model.stage";
 
     private final MeterRegistry registry;
     private final Map<Long, Counter> answersByVersion = new ConcurrentHashMap<>();
@@ -28,6 +30,9 @@ public final class AnswerMetrics {
     private final Timer inference;
     private final Map<DeadLetterReason, Counter> deadLetters =
             new EnumMap<>(DeadLetterReason.class);
+    private final Counter encodeSeconds;
+    private final Counter forwardSeconds;
+    private final Counter decodeSeconds;
 
     public AnswerMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -54,6 +59,9 @@ public final class AnswerMetrics {
                                 millis(10_000),
                                 millis(30_000))
                         .register(registry);
+        encodeSeconds = stage(registry, "encode");
+        forwardSeconds = stage(registry, "forward");
+        decodeSeconds = stage(registry, "decode");
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLetters.put(
                     reason,
@@ -62,6 +70,16 @@ public final class AnswerMetrics {
                             .tag("reason", reason.label())
                             .register(registry));
         }
+    }
+
+    private static Counter stage(MeterRegistry registry, String stage) {
+        return Counter.builder(MODEL_STAGE)
+                .description(
+                        "Time inside model calls by stage: encode (tokenising, windows), forward"
+                                + " (the forward passes), decode (choosing spans)")
+                .baseUnit("seconds")
+                .tag("stage", stage)
+                .register(registry);
     }
 
     private static Duration millis(long millis) {
@@ -81,10 +99,16 @@ public final class AnswerMetrics {
                 .increment();
     }
 
-    /** One model call over {@code questions} questions that took {@code nanos}. */
-    void modelCall(int questions, long nanos) {
+    /**
+     * One model call over {@code questions} questions that took {@code nanos}, {@code stages} of it
+     * spent in each stage.
+     */
+    void modelCall(int questions, long nanos, QaPredictor.StageTimes stages) {
         batchSizes.record(questions);
         inference.record(nanos, TimeUnit.NANOSECONDS);
+        encodeSeconds.increment(stages.encodeNanos() / 1e9);
+        forwardSeconds.increment(stages.forwardNanos() / 1e9);
+        decodeSeconds.increment(stages.decodeNanos() / 1e9);
     }
 
     void deadLettered(DeadLetterReason reason) {

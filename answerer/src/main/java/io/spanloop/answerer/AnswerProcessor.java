@@ -3,6 +3,7 @@ package io.spanloop.answerer;
 import io.spanloop.events.Question;
 import io.spanloop.qa.QaInferenceException;
 import io.spanloop.qa.QaInput;
+import io.spanloop.qa.QaPredictor;
 import io.spanloop.qa.QaResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -145,6 +146,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                         .toList();
         try (ModelSlot.Lease lease = models.lease()) {
             long start = System.nanoTime();
+            QaPredictor.StageTimes before = lease.predictor().stageTimes();
             List<QaResult> results;
             try {
                 results = lease.predictor().answer(inputs);
@@ -156,7 +158,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                 return;
             }
             long nanos = System.nanoTime() - start;
-            metrics.modelCall(batch.size(), nanos);
+            metrics.modelCall(batch.size(), nanos, lease.predictor().stageTimes().since(before));
             long micros = nanos / 1_000;
             Instant now = Instant.now();
             for (int i = 0; i < batch.size(); i++) {
@@ -170,6 +172,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
     private void answerOneByOne(List<BufferedQuestion> batch, ModelSlot.Lease lease) {
         for (BufferedQuestion question : batch) {
             long start = System.nanoTime();
+            QaPredictor.StageTimes before = lease.predictor().stageTimes();
             try {
                 QaResult result =
                         lease.predictor()
@@ -180,7 +183,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                                                         question.question().getContext())))
                                 .get(0);
                 long nanos = System.nanoTime() - start;
-                metrics.modelCall(1, nanos);
+                metrics.modelCall(1, nanos, lease.predictor().stageTimes().since(before));
                 long micros = nanos / 1_000;
                 forwardAnswer(question, result, lease, micros, 1, Instant.now());
             } catch (QaInferenceException e) {

@@ -154,6 +154,16 @@ class AnswererIT {
                     .isPositive();
             assertThat(after.family("spanloop_inference_seconds").orElseThrow().type())
                     .isEqualTo(MetricFamily.Type.HISTOGRAM);
+            // where the model calls' time went: every stage ran, and the model took the most
+            double forward =
+                    after.value("spanloop_model_stage_seconds_total", Map.of("stage", "forward"));
+            assertThat(after.value("spanloop_model_stage_seconds_total", Map.of("stage", "encode")))
+                    .isPositive()
+                    .isLessThan(forward);
+            assertThat(after.value("spanloop_model_stage_seconds_total", Map.of("stage", "decode")))
+                    .isPositive()
+                    .isLessThan(forward);
+            assertThat(forward).isLessThanOrEqualTo(after.value("spanloop_inference_seconds_sum"));
             // the Kafka Streams client's own metrics and the JVM's, from Micrometer's binders
             assertThat(after.sum("kafka_stream_thread_process_total"))
                     .isGreaterThanOrEqualTo(valid.size() + 3);
