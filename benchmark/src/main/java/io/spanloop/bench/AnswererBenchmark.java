@@ -85,37 +85,32 @@ public final class AnswererBenchmark {
                     "model-only baselines (no broker yet): %s, %d questions, batch %d,"
                             + " %d thread(s)",
                     model.path(), questions.size(), options.batchSize(), options.streamThreads());
-            ModelBaselines.Result baselines =
-                    ModelBaselines.measure(
-                            model,
-                            modelOnly.modelOptions(),
-                            warmup,
-                            questions,
-                            options.batchSize(),
-                            options.baselineRounds(),
-                            options.streamThreads());
-            log(
-                    "forward-only %.0f answers/s, QaPredictor %.0f answers/s",
-                    baselines.forward().perSecond(), baselines.predictor().perSecond());
-            Supplier<ModelBaselines.Result> again =
+            Supplier<ModelBaselines.Result> measure =
                     () -> {
-                        log("model-only baselines again, after the end-to-end runs");
                         try {
-                            return baselines.faster(
-                                    ModelBaselines.measure(
-                                            model,
-                                            modelOnly.modelOptions(),
-                                            warmup,
-                                            questions,
-                                            options.batchSize(),
-                                            options.baselineRounds(),
-                                            options.streamThreads()));
+                            return ModelBaselines.measure(
+                                    model,
+                                    modelOnly.modelOptions(),
+                                    warmup,
+                                    questions,
+                                    options.batchSize(),
+                                    options.baselineRounds(),
+                                    options.streamThreads());
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new IllegalStateException(e);
                         }
+                    };
+            ModelBaselines.Result baselines = measure.get();
+            log(
+                    "forward-only %.0f answers/s, QaPredictor %.0f answers/s",
+                    baselines.forward().perSecond(), baselines.predictor().perSecond());
+            Supplier<ModelBaselines.Result> again =
+                    () -> {
+                        log("model-only baselines again, after the end-to-end runs");
+                        return baselines.faster(measure.get());
                     };
             log("starting the broker and the registry on 127.0.0.1");
             try (BenchBroker broker = BenchBroker.start()) {
