@@ -146,10 +146,11 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                         .toList();
         try (ModelSlot.Lease lease = models.lease()) {
             long start = System.nanoTime();
-            QaPredictor.StageTimes before = lease.predictor().stageTimes();
+            QaPredictor predictor = lease.predictor();
+            QaPredictor.StageTimes before = predictor.stageTimes();
             List<QaResult> results;
             try {
-                results = lease.predictor().answer(inputs);
+                results = predictor.answer(inputs);
             } catch (QaInferenceException e) {
                 LOG.warn(
                         "Batch of {} failed, answering one by one: {}", batch.size(), e.toString());
@@ -158,7 +159,7 @@ final class AnswerProcessor implements Processor<byte[], byte[], Object, Object>
                 return;
             }
             long nanos = System.nanoTime() - start;
-            metrics.modelCall(batch.size(), nanos, lease.predictor().stageTimes().since(before));
+            metrics.modelCall(batch.size(), nanos, predictor.stageTimes().since(before));
             long micros = nanos / 1_000;
             Instant now = Instant.now();
             for (int i = 0; i < batch.size(); i++) {

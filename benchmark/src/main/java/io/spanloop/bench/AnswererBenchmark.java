@@ -37,29 +37,8 @@ public final class AnswererBenchmark {
 
     private AnswererBenchmark() {}
 
-    public static void main(String[] args) throws Exception {
-        if (BenchOptions.wantsHelp(args)) {
-            System.out.print(BenchOptions.USAGE);
-            return;
-        }
-        BenchOptions options;
-        try {
-            options = BenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage() + "\n");
-            System.err.print(BenchOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        int status;
-        try {
-            status = run(options);
-        } catch (Exception | Error e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        // leftover non-daemon client threads must not keep the JVM alive
-        System.exit(status);
+    public static void main(String[] args) {
+        BenchMain.run(args, BenchOptions.USAGE, BenchOptions::parse, AnswererBenchmark::run);
     }
 
     static int run(BenchOptions options) throws Exception {

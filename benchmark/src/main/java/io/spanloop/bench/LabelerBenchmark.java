@@ -43,29 +43,14 @@ public final class LabelerBenchmark {
     private LabelerBenchmark() {}
 
     public static void main(String[] args) {
-        if (BenchOptions.wantsHelp(args)) {
-            System.out.print(LabelerBenchOptions.USAGE);
-            return;
-        }
-        LabelerBenchOptions options;
-        try {
-            options = LabelerBenchOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("error: " + e.getMessage() + "\n");
-            System.err.print(LabelerBenchOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        int status;
-        try {
-            run(options);
-            status = 0;
-        } catch (Exception | Error e) {
-            e.printStackTrace();
-            status = 1;
-        }
-        // leftover non-daemon client threads must not keep the JVM alive
-        System.exit(status);
+        BenchMain.run(
+                args,
+                LabelerBenchOptions.USAGE,
+                LabelerBenchOptions::parse,
+                options -> {
+                    run(options);
+                    return 0;
+                });
     }
 
     /** One labeler run: how long it took to serve the full queue, and the endpoints' latencies. */
