@@ -41,7 +41,8 @@ from torch import nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_tiny_model  # noqa: E402  (the WordPiece vocabulary and tokenizer.json writer)
 
-TEMPLATE_VERSION = 1
+# 2: use_bfloat16 (CPU bf16 inference; the QA head stays float32)
+TEMPLATE_VERSION = 2
 
 # activation codes of the templates (set_int("activation", code)); the Java importer maps HF's
 # hidden_act names onto them
@@ -78,8 +79,9 @@ def layer_norm(x: torch.Tensor, w: torch.Tensor, b: torch.Tensor, eps: float) ->
 
 
 def mask_bias(attention_mask: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    # HF's extended attention mask: (1 - mask) * torch.finfo(float32).min
-    return (1.0 - attention_mask[:, None, None, :].to(dtype)) * -3.4028234663852886e38
+    # HF's extended attention mask: (1 - mask) * torch.finfo(dtype).min
+    lowest = -3.3895313892515355e38 if dtype == torch.bfloat16 else -3.4028234663852886e38
+    return (1.0 - attention_mask[:, None, None, :].to(dtype)) * lowest
 
 
 def self_attention(
@@ -154,6 +156,13 @@ class Tensors(nn.Module):
         super().__init__()
         for name, shape in shapes.items():
             module.register_parameter(name, nn.Parameter(torch.randn(shape) * 0.02))
+
+    @torch.jit.export
+    def to_bfloat16(module) -> None:
+        with torch.no_grad():
+            module.weight = module.weight.to(torch.bfloat16)
+            if hasattr(module, "bias"):
+                module.bias = module.bias.to(torch.bfloat16)
 
 
 class Group(nn.Module):
@@ -333,7 +342,8 @@ class TemplateBase(Settings):
         return self.pad_token_id
 
     def qa_logits(self, hidden: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor]:
-        hidden = F.dropout(hidden, self.qa_dropout, self.training)
+        # the head runs in float32 whatever the encoder's precision (see use_bfloat16)
+        hidden = F.dropout(hidden.to(self.qa_outputs.weight.dtype), self.qa_dropout, self.training)
         logits = F.linear(hidden, self.qa_outputs.weight, self.qa_outputs.bias)
         start_logits, end_logits = logits.split(1, dim=-1)
         return start_logits.squeeze(-1), end_logits.squeeze(-1)
@@ -355,6 +365,25 @@ class BertTemplate(TemplateBase):
             encoder=BertEncoder(layers, hidden, intermediate),
         )
         self.qa_outputs = Tensors(weight=(2, hidden), bias=(2,))
+
+    @torch.jit.export
+    def use_bfloat16(self) -> None:
+        """Inference in bfloat16: every encoder parameter becomes a bfloat16 tensor (half the
+        memory); the QA head and the logits stay float32."""
+        e = self.bert.embeddings
+        e.word_embeddings.to_bfloat16()
+        e.position_embeddings.to_bfloat16()
+        e.token_type_embeddings.to_bfloat16()
+        e.LayerNorm.to_bfloat16()
+        layer = self.bert.encoder.layer
+        layer.attention.self.query.to_bfloat16()
+        layer.attention.self.key.to_bfloat16()
+        layer.attention.self.value.to_bfloat16()
+        layer.attention.output.dense.to_bfloat16()
+        layer.attention.output.LayerNorm.to_bfloat16()
+        layer.intermediate.dense.to_bfloat16()
+        layer.output.dense.to_bfloat16()
+        layer.output.LayerNorm.to_bfloat16()
 
     @torch.jit.export
     def encode(
@@ -406,6 +435,25 @@ class RobertaTemplate(TemplateBase):
             encoder=BertEncoder(layers, hidden, intermediate),
         )
         self.qa_outputs = Tensors(weight=(2, hidden), bias=(2,))
+
+    @torch.jit.export
+    def use_bfloat16(self) -> None:
+        """Inference in bfloat16: every encoder parameter becomes a bfloat16 tensor (half the
+        memory); the QA head and the logits stay float32."""
+        e = self.roberta.embeddings
+        e.word_embeddings.to_bfloat16()
+        e.position_embeddings.to_bfloat16()
+        e.token_type_embeddings.to_bfloat16()
+        e.LayerNorm.to_bfloat16()
+        layer = self.roberta.encoder.layer
+        layer.attention.self.query.to_bfloat16()
+        layer.attention.self.key.to_bfloat16()
+        layer.attention.self.value.to_bfloat16()
+        layer.attention.output.dense.to_bfloat16()
+        layer.attention.output.LayerNorm.to_bfloat16()
+        layer.intermediate.dense.to_bfloat16()
+        layer.output.dense.to_bfloat16()
+        layer.output.LayerNorm.to_bfloat16()
 
     @torch.jit.export
     def encode(
@@ -481,6 +529,23 @@ class DistilBertTemplate(TemplateBase):
             ),
         )
         self.qa_outputs = Tensors(weight=(2, hidden), bias=(2,))
+
+    @torch.jit.export
+    def use_bfloat16(self) -> None:
+        """As BertTemplate.use_bfloat16."""
+        e = self.distilbert.embeddings
+        e.word_embeddings.to_bfloat16()
+        e.position_embeddings.to_bfloat16()
+        e.LayerNorm.to_bfloat16()
+        layer = self.distilbert.transformer.layer
+        layer.attention.q_lin.to_bfloat16()
+        layer.attention.k_lin.to_bfloat16()
+        layer.attention.v_lin.to_bfloat16()
+        layer.attention.out_lin.to_bfloat16()
+        layer.sa_layer_norm.to_bfloat16()
+        layer.ffn.lin1.to_bfloat16()
+        layer.ffn.lin2.to_bfloat16()
+        layer.output_layer_norm.to_bfloat16()
 
     @torch.jit.export
     def encode(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
@@ -576,6 +641,14 @@ def check_template(path: str, name: str):
     s1, _ = m(*args)
     s2, _ = m(*args)
     assert not torch.allclose(s1, s2), "dropout is not active in train mode"
+    m.eval()
+    with torch.no_grad():
+        s32, e32 = m(*args)
+        m.use_bfloat16()
+        s16, e16 = m(*args)
+    left = sorted(n for n, p in m.named_parameters() if p.dtype != torch.bfloat16)
+    assert left == ["qa_outputs.bias", "qa_outputs.weight"], f"not bfloat16: {left}"
+    assert s16.dtype == torch.float32 and torch.allclose(s16, s32, atol=0.05), "bf16 logits"
 
 
 # ---------------------------------------------------------------------------------------------

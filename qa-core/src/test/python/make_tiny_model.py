@@ -11,8 +11,10 @@ traced, so dropout works when the model is fine-tuned.
 Needs only PyTorch (Debian: python3-torch). Deterministic for a given seed.
 
     python3 make_tiny_model.py OUT_DIR [--seed 7] [--hidden 64] [--layers 2] [--words FILE]
+    python3 make_tiny_model.py --rescript VERSION_DIR   # this file's code, the weights kept
 """
 import argparse
+import hashlib
 import json
 import math
 import os
@@ -130,6 +132,17 @@ class Embeddings(nn.Module):
         )
         return self.dropout(self.LayerNorm(x))
 
+    @torch.jit.export
+    def to_bfloat16(self) -> None:
+        with torch.no_grad():
+            self.word_embeddings.weight = self.word_embeddings.weight.to(torch.bfloat16)
+            self.position_embeddings.weight = self.position_embeddings.weight.to(torch.bfloat16)
+            self.token_type_embeddings.weight = self.token_type_embeddings.weight.to(
+                torch.bfloat16
+            )
+            self.LayerNorm.weight = self.LayerNorm.weight.to(torch.bfloat16)
+            self.LayerNorm.bias = self.LayerNorm.bias.to(torch.bfloat16)
+
 
 class SelfAttention(nn.Module):
     def __init__(self, hidden: int, heads: int, dropout: float):
@@ -152,6 +165,16 @@ class SelfAttention(nn.Module):
         context = torch.matmul(probs, v).permute(0, 2, 1, 3).contiguous()
         return context.view(x.size(0), x.size(1), self.heads * self.head_size)
 
+    @torch.jit.export
+    def to_bfloat16(self) -> None:
+        with torch.no_grad():
+            self.query.weight = self.query.weight.to(torch.bfloat16)
+            self.query.bias = self.query.bias.to(torch.bfloat16)
+            self.key.weight = self.key.weight.to(torch.bfloat16)
+            self.key.bias = self.key.bias.to(torch.bfloat16)
+            self.value.weight = self.value.weight.to(torch.bfloat16)
+            self.value.bias = self.value.bias.to(torch.bfloat16)
+
 
 class Output(nn.Module):
     """dense + dropout + residual + LayerNorm (HF's BertSelfOutput and BertOutput)."""
@@ -164,6 +187,14 @@ class Output(nn.Module):
 
     def forward(self, x: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
         return self.LayerNorm(self.dropout(self.dense(x)) + residual)
+
+    @torch.jit.export
+    def to_bfloat16(self) -> None:
+        with torch.no_grad():
+            self.dense.weight = self.dense.weight.to(torch.bfloat16)
+            self.dense.bias = self.dense.bias.to(torch.bfloat16)
+            self.LayerNorm.weight = self.LayerNorm.weight.to(torch.bfloat16)
+            self.LayerNorm.bias = self.LayerNorm.bias.to(torch.bfloat16)
 
 
 class Attention(nn.Module):
@@ -184,6 +215,12 @@ class Intermediate(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return nn.functional.gelu(self.dense(x))
 
+    @torch.jit.export
+    def to_bfloat16(self) -> None:
+        with torch.no_grad():
+            self.dense.weight = self.dense.weight.to(torch.bfloat16)
+            self.dense.bias = self.dense.bias.to(torch.bfloat16)
+
 
 class Layer(nn.Module):
     def __init__(self, hidden: int, heads: int, intermediate: int, dropout: float):
@@ -195,6 +232,13 @@ class Layer(nn.Module):
     def forward(self, x: torch.Tensor, mask_bias: torch.Tensor) -> torch.Tensor:
         attended = self.attention(x, mask_bias)
         return self.output(self.intermediate(attended), attended)
+
+    @torch.jit.export
+    def to_bfloat16(self) -> None:
+        self.attention.self.to_bfloat16()
+        self.attention.output.to_bfloat16()
+        self.intermediate.to_bfloat16()
+        self.output.to_bfloat16()
 
 
 class Encoder(nn.Module):
@@ -209,6 +253,11 @@ class Encoder(nn.Module):
             x = layer(x, mask_bias)
         return x
 
+    @torch.jit.export
+    def to_bfloat16(self) -> None:
+        for layer in self.layer:
+            layer.to_bfloat16()
+
 
 class Bert(nn.Module):
     def __init__(self, vocab_size, hidden, layers, heads, intermediate, max_positions, dropout):
@@ -219,8 +268,9 @@ class Bert(nn.Module):
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
     ) -> torch.Tensor:
-        mask_bias = (1.0 - attention_mask[:, None, None, :].to(torch.float32)) * -10000.0
-        return self.encoder(self.embeddings(input_ids, token_type_ids), mask_bias)
+        x = self.embeddings(input_ids, token_type_ids)
+        mask_bias = (1.0 - attention_mask[:, None, None, :].to(x.dtype)) * -10000.0
+        return self.encoder(x, mask_bias)
 
 
 class BertForQuestionAnswering(nn.Module):
@@ -232,9 +282,33 @@ class BertForQuestionAnswering(nn.Module):
     def forward(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
     ) -> Tuple[torch.Tensor, torch.Tensor]:
-        logits = self.qa_outputs(self.bert(input_ids, attention_mask, token_type_ids))
+        hidden = self.bert(input_ids, attention_mask, token_type_ids)
+        # the head runs in float32 whatever the encoder's precision (see use_bfloat16)
+        logits = self.qa_outputs(hidden.to(self.qa_outputs.weight.dtype))
         start_logits, end_logits = logits.split(1, dim=-1)
         return start_logits.squeeze(-1), end_logits.squeeze(-1)
+
+    @torch.jit.export
+    def use_bfloat16(self) -> None:
+        """Inference in bfloat16: every encoder parameter becomes a bfloat16 tensor (half the
+        memory); the QA head and the logits stay float32. spanloop calls it when a model is
+        loaded with engine.precision=bf16."""
+        self.bert.embeddings.to_bfloat16()
+        self.bert.encoder.to_bfloat16()
+
+
+class WithoutBfloat16(nn.Module):
+    """The model behind a forward of its own, so the scripted file has no use_bfloat16 method:
+    a model as spanloop made them before bf16 inference (the test that bf16 refuses one)."""
+
+    def __init__(self, model: BertForQuestionAnswering):
+        super().__init__()
+        self.model = model
+
+    def forward(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
+        return self.model(input_ids, attention_mask, token_type_ids)
 
 
 def init_weights(module: nn.Module):
@@ -245,9 +319,66 @@ def init_weights(module: nn.Module):
             nn.init.zeros_(m.bias)
 
 
+def rescript(directory: str):
+    """Re-scripts a version directory's model.pt with this file's module code, keeping its
+    weights (e.g. of a model trained since it was made), and updates the sha256 of model.pt in
+    its metadata.json. The new file must give exactly the old one's logits."""
+    path = os.path.join(directory, "model.pt")
+    old = torch.jit.load(path)
+    state = old.state_dict()
+    vocab, hidden = state["bert.embeddings.word_embeddings.weight"].shape
+    layer_ids = {k.split(".")[3] for k in state if k.startswith("bert.encoder.layer.")}
+    first = getattr(old.bert.encoder.layer, "0")
+    model = BertForQuestionAnswering(
+        vocab,
+        hidden,
+        len(layer_ids),
+        first.attention.self.heads,
+        state["bert.encoder.layer.0.intermediate.dense.weight"].shape[0],
+        state["bert.embeddings.position_embeddings.weight"].shape[0],
+        dropout=old.bert.embeddings.dropout.p,
+    )
+    model.load_state_dict(state, strict=True)
+    model.train(old.training)
+    scripted = torch.jit.script(model)
+    old.eval()
+    scripted.eval()
+    ids = torch.randint(5, vocab, (3, 40))
+    mask = torch.ones_like(ids)
+    mask[1, 30:] = 0
+    types = torch.zeros_like(ids)
+    types[:, 20:] = 1
+    with torch.no_grad():
+        expected, actual = old(ids, mask, types), scripted(ids, mask, types)
+    assert all(torch.equal(e, a) for e, a in zip(expected, actual)), "rescripted logits differ"
+    scripted.train(old.training)
+    with open(path, "rb") as f:
+        old_hash = hashlib.sha256(f.read()).hexdigest()
+    scripted.save(path)
+    with open(path, "rb") as f:
+        new_hash = hashlib.sha256(f.read()).hexdigest()
+    metadata = os.path.join(directory, "metadata.json")
+    if os.path.exists(metadata):
+        with open(metadata, encoding="utf-8") as f:
+            text = f.read()
+        with open(metadata, "w", encoding="utf-8") as f:
+            f.write(text.replace(old_hash, new_hash))
+    print(f"rescripted {path}: sha256 {new_hash}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("out", help="version directory to write (created)")
+    parser.add_argument("out", nargs="?", help="version directory to write (created)")
+    parser.add_argument(
+        "--without-bfloat16",
+        action="store_true",
+        help="write a model without the use_bfloat16 method (for a test)",
+    )
+    parser.add_argument(
+        "--rescript",
+        metavar="VERSION_DIR",
+        help="re-script VERSION_DIR/model.pt with this code, keeping its weights",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--hidden", type=int, default=64)
     parser.add_argument("--layers", type=int, default=2)
@@ -262,6 +393,11 @@ def main():
         help="file with extra vocabulary entries, one per line (words, or ##pieces)",
     )
     args = parser.parse_args()
+    if args.rescript:
+        rescript(args.rescript)
+        return
+    if not args.out:
+        parser.error("OUT_DIR is required")
 
     torch.manual_seed(args.seed)
     extra = []
@@ -275,7 +411,7 @@ def main():
     )
     init_weights(model)
     model.eval()
-    scripted = torch.jit.script(model)
+    scripted = torch.jit.script(WithoutBfloat16(model) if args.without_bfloat16 else model)
 
     os.makedirs(args.out, exist_ok=True)
     scripted.save(os.path.join(args.out, "model.pt"))

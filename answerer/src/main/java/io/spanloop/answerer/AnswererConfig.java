@@ -3,8 +3,10 @@ package io.spanloop.answerer;
 import io.spanloop.config.ConfigSources;
 import io.spanloop.config.KafkaConnection;
 import io.spanloop.config.ServiceConfigs;
+import io.spanloop.qa.CpuFeatures;
 import io.spanloop.qa.DeviceSpec;
 import io.spanloop.qa.EngineSettings;
+import io.spanloop.qa.Precision;
 import io.spanloop.qa.QaModelOptions;
 import io.spanloop.schemas.TopicNames;
 import io.spanloop.schemas.TopicRole;
@@ -17,6 +19,7 @@ import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Range;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
 
 /**
  * The answerer's typed settings: defaults, then an optional properties file, then {@code
@@ -43,6 +46,7 @@ public final class AnswererConfig extends AbstractConfig {
     public static final String MODEL_FOLLOW_VERSIONS = "model.follow.versions";
     public static final String MODEL_STORE = "model.store";
     public static final String MODEL_MAX_BYTES = "model.max.bytes";
+    public static final String MODEL_PRECISION = "model.precision";
     public static final String MODEL_TOP_K = "model.top.k";
     public static final String MODEL_MAX_WINDOWS_PER_FORWARD = "model.max.windows.per.forward";
     public static final String ENGINE_INTRA_OP_THREADS = "engine.intra.op.threads";
@@ -139,6 +143,13 @@ public final class AnswererConfig extends AbstractConfig {
                             ServiceConfigs.validatedBy(DeviceSpec::parse),
                             Importance.MEDIUM,
                             DeviceSpec.CHOICES)
+                    .define(
+                            MODEL_PRECISION,
+                            Type.STRING,
+                            "fp32",
+                            ServiceConfigs.validatedBy(Precision::parse),
+                            Importance.LOW,
+                            Precision.CHOICES)
                     .define(
                             MODEL_TOP_K,
                             Type.INT,
@@ -253,12 +264,32 @@ public final class AnswererConfig extends AbstractConfig {
         return ServiceConfigs.stateDir(getString(STATE_DIR), "spanloop-answerer");
     }
 
+    /**
+     * How the model is loaded and run.
+     *
+     * @throws ConfigException when {@value #MODEL_PRECISION} asks for bf16 on a GPU, or on a CPU
+     *     without bfloat16 instructions
+     */
     public QaModelOptions modelOptions() {
+        DeviceSpec device = DeviceSpec.parse(getString(MODEL_DEVICE));
+        Precision precision = Precision.parse(getString(MODEL_PRECISION));
+        if (precision == Precision.BF16) {
+            try {
+                if (device.spec().startsWith("gpu")) {
+                    throw new IllegalArgumentException(
+                            "bf16 is a CPU mode; " + MODEL_DEVICE + " is " + device);
+                }
+                precision.requireSupportedBy(CpuFeatures.current());
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(MODEL_PRECISION, precision.toString(), e.getMessage());
+            }
+        }
         return new QaModelOptions(
-                DeviceSpec.parse(getString(MODEL_DEVICE)),
+                device,
                 getInt(MODEL_TOP_K),
                 getInt(MODEL_MAX_WINDOWS_PER_FORWARD),
-                getBoolean(ANSWERS_TOKEN_SCORES));
+                getBoolean(ANSWERS_TOKEN_SCORES),
+                precision);
     }
 
     public EngineSettings engineSettings() {

@@ -30,7 +30,7 @@ import java.util.Map;
 final class TemplateModule implements AutoCloseable {
 
     /** The template version this code drives (the templates' {@code template_version}). */
-    static final long TEMPLATE_VERSION = 1;
+    static final long TEMPLATE_VERSION = 2;
 
     private final PtNDManager manager;
     private final PtSymbolBlock block;
