@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spanloop.config.ConfigDocs;
+import io.spanloop.qa.CpuFeatures;
+import io.spanloop.qa.Precision;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -161,6 +163,34 @@ class AnswererConfigTest {
         assertThatThrownBy(() -> new AnswererConfig(Map.of()))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining(AnswererConfig.MODEL_DIR);
+    }
+
+    @Test
+    void shouldServeInFp32UnlessBf16IsAskedForAndTheCpuHasBfloat16Instructions() {
+        assertThat(config(Map.of()).modelOptions().precision()).isEqualTo(Precision.FP32);
+        assertThatThrownBy(() -> config(Map.of(AnswererConfig.MODEL_PRECISION, "fp16")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("precision must be fp32 or bf16, was 'fp16'");
+        assertThatThrownBy(
+                        () ->
+                                config(
+                                                Map.of(
+                                                        AnswererConfig.MODEL_PRECISION,
+                                                        "bf16",
+                                                        AnswererConfig.MODEL_DEVICE,
+                                                        "gpu:0"))
+                                        .modelOptions())
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("bf16 is a CPU mode; model.device is gpu:0");
+
+        AnswererConfig bf16 = config(Map.of(AnswererConfig.MODEL_PRECISION, "BF16"));
+        if (CpuFeatures.current().bfloat16()) {
+            assertThat(bf16.modelOptions().precision()).isEqualTo(Precision.BF16);
+        } else {
+            assertThatThrownBy(bf16::modelOptions)
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("needs a CPU with bfloat16 instructions");
+        }
     }
 
     @Test

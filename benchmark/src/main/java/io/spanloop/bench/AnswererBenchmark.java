@@ -197,6 +197,7 @@ public final class AnswererBenchmark {
         Map<String, Object> settings = new HashMap<>();
         settings.put(AnswererConfig.MODEL_DIR, model.path().toString());
         settings.put(AnswererConfig.MODEL_DEVICE, options.device());
+        settings.put(AnswererConfig.MODEL_PRECISION, options.precision().toString());
         settings.put(AnswererConfig.BATCH_MAX_SIZE, options.batchSize());
         settings.put(AnswererConfig.BATCH_MAX_WAIT_MS, options.batchMaxWaitMs());
         settings.put(AnswererConfig.COMMIT_INTERVAL_MS, options.commitIntervalMs());

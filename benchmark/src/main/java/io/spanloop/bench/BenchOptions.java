@@ -1,5 +1,6 @@
 package io.spanloop.bench;
 
+import io.spanloop.qa.Precision;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
@@ -20,6 +21,8 @@ import java.util.Set;
  * @param batchMaxWaitMs the answerer's {@code batch.max.wait.ms}
  * @param modelDir the model version directory; {@code null} for the tiny test fixture
  * @param device where the model runs ({@code cpu}, {@code auto}, {@code gpu:N})
+ * @param precision the answerer's {@code model.precision}; with bf16 the fp32 forward pass is
+ *     measured too, alternating with the others
  * @param intraOpThreads PyTorch intra-op threads (0 = PyTorch's default), for every measurement
  * @param interOpThreads PyTorch inter-op threads (0 = PyTorch's default), for every measurement
  * @param pacedLoad after the burst, a paced phase offers this fraction of the burst throughput (0
@@ -40,6 +43,7 @@ record BenchOptions(
         long batchMaxWaitMs,
         Path modelDir,
         String device,
+        Precision precision,
         int intraOpThreads,
         int interOpThreads,
         double pacedLoad,
@@ -68,6 +72,8 @@ record BenchOptions(
               --batch-max-wait-ms N    answerer batch.max.wait.ms (default 20)
               --model-dir DIR          model version directory (default: the tiny test fixture)
               --device D               cpu | auto | gpu:N (default cpu)
+              --precision P            fp32 | bf16 = model.precision; bf16 also times the fp32
+                                       forward pass in the same run (default fp32)
               --intra-op-threads N     PyTorch intra-op threads, 0 = the answerer's auto: cores ÷
                                        stream threads (default 0)
               --inter-op-threads N     PyTorch inter-op threads, 0 = PyTorch default (default 0)
@@ -92,6 +98,7 @@ record BenchOptions(
                     "batch-max-wait-ms",
                     "model-dir",
                     "device",
+                    "precision",
                     "intra-op-threads",
                     "inter-op-threads",
                     "paced-load",
@@ -143,6 +150,7 @@ record BenchOptions(
                 values.integer("batch-max-wait-ms", 20),
                 modelDir == null || modelDir.isBlank() ? null : Path.of(modelDir),
                 values.get("device", "cpu"),
+                Precision.parse(values.get("precision", "fp32")),
                 values.integer("intra-op-threads", 0),
                 values.integer("inter-op-threads", 0),
                 values.decimal("paced-load", 0.5),

@@ -2,6 +2,7 @@ package io.spanloop.bench;
 
 import io.spanloop.answerer.AnswererConfig;
 import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.Precision;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,9 +66,10 @@ final class BenchReport {
 
     private static String row(Run run, LoadPhase.Result phase, String load, String ratio) {
         return fmt(
-                "| %s v%d | %s | %d | %d | %,.0f | %,.0f | %,.0f | %s | %,.0f | %,.0f |\n",
+                "| %s v%d%s | %s | %d | %d | %,.0f | %,.0f | %,.0f | %s | %,.0f | %,.0f |\n",
                 run.model().modelName(),
                 run.model().version(),
+                run.options().precision() == Precision.FP32 ? "" : " " + run.options().precision(),
                 load,
                 run.options().batchSize(),
                 phase.questions(),
@@ -90,7 +92,7 @@ final class BenchReport {
                         run.model().modelName(), run.model().version(), o.batchSize()));
         md.append(
                 fmt(
-                        "%s; %d cores; Java %s; device %s; PyTorch intra-op threads %s,"
+                        "%s; %d cores; Java %s; device %s, %s; PyTorch intra-op threads %s,"
                                 + " inter-op %s (same for every row); model-only baselines fastest of %d"
                                 + " passes each before the broker started and %d after the"
                                 + " end-to-end runs, forward-only and QaPredictor alternating, with"
@@ -104,6 +106,7 @@ final class BenchReport {
                         Runtime.getRuntime().availableProcessors(),
                         System.getProperty("java.version"),
                         o.device(),
+                        o.precision(),
                         o.intraOpThreads() == 0
                                 ? "auto ("
                                         + AnswererConfig.autoIntraOpThreads(o.streamThreads())
@@ -133,6 +136,16 @@ final class BenchReport {
                         base.cpu().text().isEmpty()
                                 ? ""
                                 : " CPU meanwhile: " + base.cpu().text() + "."));
+        if (base.fp32Forward() != null) {
+            md.append(
+                    fmt(
+                            "%s against fp32, the same forward passes alternating in this run:"
+                                    + " %,.0f vs %,.0f answers/s, **%.2fx**.\n\n",
+                            o.precision(),
+                            base.forward().perSecond(),
+                            base.fp32Forward().perSecond(),
+                            base.forward().perSecond() / base.fp32Forward().perSecond()));
+        }
         List<String> disturbed = new ArrayList<>();
         if (base.cpu().disturbed()) {
             disturbed.add(fmt("%.2f CPUs during the model-only passes", base.cpu().otherCpus()));

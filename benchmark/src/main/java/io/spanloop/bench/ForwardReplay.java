@@ -82,6 +82,7 @@ final class ForwardReplay implements AutoCloseable {
         Model model = Model.newInstance(directory.modelName(), device, EngineSettings.ENGINE);
         try {
             model.load(directory.path(), "model", Map.of("mapLocation", "true"));
+            options.precision().prepare(model, device);
         } catch (MalformedModelException | IOException | RuntimeException e) {
             model.close();
             tokenizer.close();

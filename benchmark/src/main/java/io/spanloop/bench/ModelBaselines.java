@@ -2,6 +2,7 @@ package io.spanloop.bench;
 
 import io.spanloop.qa.DjlQaModel;
 import io.spanloop.qa.ModelDirectory;
+import io.spanloop.qa.Precision;
 import io.spanloop.qa.QaInput;
 import io.spanloop.qa.QaModelOptions;
 import io.spanloop.qa.QaPredictor;
@@ -58,10 +59,14 @@ final class ModelBaselines {
         }
     }
 
-    /** Both baselines, the workload they ran and where the CPU went meanwhile. */
+    /**
+     * Both baselines, the workload they ran and where the CPU went meanwhile; {@code fp32Forward}
+     * is the forward pass in fp32 when the model runs in another precision, else {@code null}.
+     */
     record Result(
             Throughput forward,
             Throughput predictor,
+            Throughput fp32Forward,
             ForwardReplay.Workload workload,
             CpuAccounting.Usage cpu,
             QaPredictor.StageTimes stages) {
@@ -74,6 +79,7 @@ final class ModelBaselines {
             return new Result(
                     forward.faster(later.forward),
                     predictor.faster(later.predictor),
+                    fp32Forward == null ? null : fp32Forward.faster(later.fp32Forward),
                     workload,
                     cpu,
                     sum(List.of(stages, later.stages)));
@@ -116,7 +122,13 @@ final class ModelBaselines {
                 Executors.newFixedThreadPool(
                         parallelism,
                         r -> new Thread(r, "bench-model-" + threads.incrementAndGet()));
+        boolean compareFp32 = options.precision() != Precision.FP32;
         try (ForwardReplay replay = ForwardReplay.load(directory, options);
+                ForwardReplay fp32Replay =
+                        compareFp32
+                                ? ForwardReplay.load(
+                                        directory, options.withPrecision(Precision.FP32))
+                                : null;
                 DjlQaModel model = DjlQaModel.load(directory, options)) {
             int maxWindows = options.maxWindowsPerForward();
             List<ForwardReplay.PaddedBatch> timed =
@@ -131,6 +143,13 @@ final class ModelBaselines {
                 List<List<QaInput>> warmBatches = batches(warmup, batchSize);
                 List<List<QaInput>> timedBatches = batches(questions, batchSize);
                 pass(workers, parallelism, warm.size(), (from, to) -> replay.run(warm, from, to));
+                if (compareFp32) {
+                    pass(
+                            workers,
+                            parallelism,
+                            warm.size(),
+                            (from, to) -> fp32Replay.run(warm, from, to));
+                }
                 pass(
                         workers,
                         parallelism,
@@ -141,6 +160,7 @@ final class ModelBaselines {
                 // VM does) moves both alike, and their difference stays the pre/post-processing
                 Passes forward = new Passes("forward-only", questions.size());
                 Passes predictor = new Passes("QaPredictor", questions.size());
+                Passes fp32Forward = new Passes("forward-only fp32", questions.size());
                 QaPredictor.StageTimes before = stages(predictors);
                 for (int round = 0; round < rounds; round++) {
                     forward.time(
@@ -162,6 +182,15 @@ final class ModelBaselines {
                                                             timedBatches,
                                                             from,
                                                             to)));
+                    if (compareFp32) {
+                        fp32Forward.time(
+                                () ->
+                                        pass(
+                                                workers,
+                                                parallelism,
+                                                timed.size(),
+                                                (from, to) -> fp32Replay.run(timed, from, to)));
+                    }
                 }
                 CpuAccounting.Usage cpu =
                         CpuAccounting.snapshot()
@@ -169,6 +198,7 @@ final class ModelBaselines {
                 return new Result(
                         forward.best(),
                         predictor.best(),
+                        compareFp32 ? fp32Forward.best() : null,
                         workload,
                         cpu,
                         stages(predictors).since(before));

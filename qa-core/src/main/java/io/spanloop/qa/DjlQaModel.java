@@ -5,13 +5,8 @@ import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.inference.Predictor;
-import ai.djl.pytorch.engine.PtSymbolBlock;
-import ai.djl.pytorch.jni.IValue;
-import ai.djl.pytorch.jni.IValueUtils;
-import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.translate.TranslateException;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -61,9 +56,7 @@ public final class DjlQaModel implements QaModel {
         DjlQaModel loaded = null;
         try {
             model.load(directory.path(), "model", Map.of("mapLocation", "true"));
-            if (options.precision() == Precision.BF16) {
-                useBfloat16(model, device);
-            }
+            options.precision().prepare(model, device);
             loaded = new DjlQaModel(directory, model, tokenizer, options);
             loaded.warmUp();
             LOG.info(
@@ -83,30 +76,6 @@ public final class DjlQaModel implements QaModel {
                             + ": "
                             + (e.getMessage() == null ? e.toString() : e.getMessage()),
                     e);
-        }
-    }
-
-    /**
-     * Casts the loaded module's encoder to bfloat16 through its exported {@value
-     * Precision#BFLOAT16_METHOD} method (DJL's PyTorch engine has no bfloat16 arrays, so the cast
-     * happens inside the module, and the module's outputs stay float32).
-     */
-    private static void useBfloat16(Model model, Device device) {
-        if (!Device.Type.CPU.equals(device.getDeviceType())) {
-            throw new IllegalArgumentException(
-                    "bf16 inference is a CPU mode; this model would run on " + device);
-        }
-        PtSymbolBlock block = (PtSymbolBlock) model.getBlock();
-        if (!Arrays.asList(JniUtils.getMethodNames(block)).contains(Precision.BFLOAT16_METHOD)) {
-            throw new IllegalArgumentException(
-                    "its model.pt has no "
-                            + Precision.BFLOAT16_METHOD
-                            + " method, so it cannot run in bf16 (models made by spanloop's"
-                            + " importer since template v2, and versions trained from them, have"
-                            + " it; re-import the model, or use fp32)");
-        }
-        try (IValue ignored = IValueUtils.runMethod(block, Precision.BFLOAT16_METHOD)) {
-            // the module's parameters are bfloat16 from now on
         }
     }
 

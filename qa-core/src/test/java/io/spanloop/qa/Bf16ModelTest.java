@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.spanloop.qa.imports.ImportOptions;
 import io.spanloop.qa.imports.ModelImporter;
+import io.spanloop.qa.testing.ColorFacts;
 import io.spanloop.qa.testing.TinyModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,6 +47,27 @@ class Bf16ModelTest {
     @Test
     void shouldRunTheTinyModelsEncoderInBf16WithCloseLogits() {
         assertCloseLogits(TinyModel.copyTo(store, 1));
+    }
+
+    @Test
+    void shouldRunAVersionFineTunedFromItInBf16() throws IOException {
+        ModelDirectory base = TinyModel.copyTo(store.resolve("trained"), 1);
+        TrainingOptions options =
+                TrainingOptions.DEFAULTS
+                        .withBatchSize(8)
+                        .withLearningRate(1e-3)
+                        .withSeed(7)
+                        .withEpochs(2)
+                        .withDevice(DeviceSpec.CPU);
+        ModelDirectory trained;
+        try (TrainedModel fineTuned =
+                new FineTuner(options).fineTune(base, ColorFacts.examples(16, 1))) {
+            trained =
+                    new ModelStore(store.resolve("trained"))
+                            .write(fineTuned, TinyModel.NAME, 2, Map.of());
+        }
+
+        assertCloseLogits(trained);
     }
 
     @ParameterizedTest
