@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * decoding: the call the answerer makes per batch). Each is the fastest of {@code rounds} passes
  * over all questions after a warm-up, the two alternating, so the ratio is never flattered by a
  * slow baseline; the benchmark measures them before and after the end-to-end runs and keeps the
- * faster of each ({@link Result#faster}).
+ * faster of each ({@link Result#faster}). A model served in another precision than fp32 gets a
+ * third pass in the rotation, its fp32 forward pass, for the speed-up between the two.
  */
 final class ModelBaselines {
 

@@ -24,8 +24,8 @@ public enum Precision {
     public static final String CHOICES =
             "fp32, or bf16: the encoder in bfloat16 on a CPU that has bfloat16 instructions"
                     + " (AVX512_BF16 or AMX), 1.7x as fast on all-MiniLM-L6-v2; the QA head and"
-                    + " logits stay fp32. Needs a model that has a use_bfloat16 method (every model spanloop"
-                    + " imports or makes, and every version trained from one).";
+                    + " logits stay fp32. Needs a model that has a use_bfloat16 method (every"
+                    + " model spanloop imports or makes, and every version trained from one).";
 
     /** The exported TorchScript method that casts a loaded model's encoder to bfloat16. */
     static final String BFLOAT16_METHOD = "use_bfloat16";
@@ -67,9 +67,9 @@ public enum Precision {
             throw new IllegalArgumentException(
                     "its model.pt has no "
                             + BFLOAT16_METHOD
-                            + " method, so it cannot run in bf16 (models made by spanloop's"
-                            + " importer since template v2, and versions trained from them, have"
-                            + " it; re-import the model, or use fp32)");
+                            + " method, so it cannot run in bf16 (every model spanloop imports"
+                            + " or makes now has it, and so does every version trained from one;"
+                            + " re-import or re-make the model, or use fp32)");
         }
         try (IValue ignored = IValueUtils.runMethod(block, BFLOAT16_METHOD)) {
             // the module's encoder parameters are bfloat16 from now on
