@@ -93,7 +93,8 @@ public final class Answerer implements AutoCloseable {
                                 models,
                                 new AnswerMetrics(metrics.registry())),
                         AnswererTopology.streamsProperties(config));
-        metrics.bind(new KafkaStreamsMetrics(streams)).bind(new ReloadMetrics(reloader));
+        metrics.bind(new KafkaStreamsMetrics(streams))
+                .bind(new ReloadMetrics(reloader, config.modelOptions().precision()));
         streams.setUncaughtExceptionHandler(
                 e -> {
                     // transactions make a restart safe; stopping shows the failure to operators

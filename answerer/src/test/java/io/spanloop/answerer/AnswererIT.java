@@ -58,7 +58,8 @@ class AnswererIT {
             assertThat(metrics.getHost()).isEqualTo("127.0.0.1");
             Exposition before = MetricsScrape.of(metrics);
             assertThat(before.sum("spanloop_answers_total")).isZero();
-            assertThat(before.value("spanloop_model_served_version")).isEqualTo(1);
+            assertThat(before.value("spanloop_model_served_version", Map.of("precision", "fp32")))
+                    .isEqualTo(1);
             // When: valid and malformed questions from plain producers
             harness.produce(valid.subList(0, 20));
             try (KafkaProducer<byte[], byte[]> raw = harness.rawProducer();
