@@ -205,6 +205,18 @@ class BertEncoder(nn.Module):
         super().__init__()
         self.layer = bert_layers(layers, hidden, intermediate)
 
+    @torch.jit.export
+    def to_bfloat16(self) -> None:
+        layer = self.layer
+        layer.attention.self.query.to_bfloat16()
+        layer.attention.self.key.to_bfloat16()
+        layer.attention.self.value.to_bfloat16()
+        layer.attention.output.dense.to_bfloat16()
+        layer.attention.output.LayerNorm.to_bfloat16()
+        layer.intermediate.dense.to_bfloat16()
+        layer.output.dense.to_bfloat16()
+        layer.output.LayerNorm.to_bfloat16()
+
     def forward(
         self,
         x: torch.Tensor,
@@ -375,15 +387,7 @@ class BertTemplate(TemplateBase):
         e.position_embeddings.to_bfloat16()
         e.token_type_embeddings.to_bfloat16()
         e.LayerNorm.to_bfloat16()
-        layer = self.bert.encoder.layer
-        layer.attention.self.query.to_bfloat16()
-        layer.attention.self.key.to_bfloat16()
-        layer.attention.self.value.to_bfloat16()
-        layer.attention.output.dense.to_bfloat16()
-        layer.attention.output.LayerNorm.to_bfloat16()
-        layer.intermediate.dense.to_bfloat16()
-        layer.output.dense.to_bfloat16()
-        layer.output.LayerNorm.to_bfloat16()
+        self.bert.encoder.to_bfloat16()
 
     @torch.jit.export
     def encode(
@@ -438,22 +442,13 @@ class RobertaTemplate(TemplateBase):
 
     @torch.jit.export
     def use_bfloat16(self) -> None:
-        """Inference in bfloat16: every encoder parameter becomes a bfloat16 tensor (half the
-        memory); the QA head and the logits stay float32."""
+        """As BertTemplate.use_bfloat16."""
         e = self.roberta.embeddings
         e.word_embeddings.to_bfloat16()
         e.position_embeddings.to_bfloat16()
         e.token_type_embeddings.to_bfloat16()
         e.LayerNorm.to_bfloat16()
-        layer = self.roberta.encoder.layer
-        layer.attention.self.query.to_bfloat16()
-        layer.attention.self.key.to_bfloat16()
-        layer.attention.self.value.to_bfloat16()
-        layer.attention.output.dense.to_bfloat16()
-        layer.attention.output.LayerNorm.to_bfloat16()
-        layer.intermediate.dense.to_bfloat16()
-        layer.output.dense.to_bfloat16()
-        layer.output.LayerNorm.to_bfloat16()
+        self.roberta.encoder.to_bfloat16()
 
     @torch.jit.export
     def encode(

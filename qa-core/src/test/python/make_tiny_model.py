@@ -292,7 +292,7 @@ class BertForQuestionAnswering(nn.Module):
     def use_bfloat16(self) -> None:
         """Inference in bfloat16: every encoder parameter becomes a bfloat16 tensor (half the
         memory); the QA head and the logits stay float32. spanloop calls it when a model is
-        loaded with engine.precision=bf16."""
+        loaded with model.precision=bf16."""
         self.bert.embeddings.to_bfloat16()
         self.bert.encoder.to_bfloat16()
 
