@@ -581,9 +581,13 @@ class LabelerBrowserIT {
                 .isEqualTo(2L);
         assertThat(servedRow()).isEqualTo("4");
         assertThat(text("served-version")).isEqualTo("v4");
+        // read in one script: the table is re-rendered by its 2 s poll, so an element found
+        // first and read afterwards can be stale
         assertThat(
-                        driver.findElement(By.cssSelector("#versions-body tr[data-version='3']"))
-                                .getText())
+                        (String)
+                                js(
+                                        "return document.querySelector("
+                                                + "\"#versions-body tr[data-version='3']\").innerText"))
                 .contains("REJECTED")
                 .contains("55.0 vs 50.0");
         // and the live training, and answers per minute stacked by version
