@@ -18,7 +18,7 @@ final class PretrainCommand extends Command {
               --init DIR         start from this version directory instead of a fresh random
                                  model made by --init-script (needs python3 with torch)
               --init-script F    default qa-core/src/test/python/make_tiny_model.py
-              --examples N       generated training examples (default 64000)
+              --examples N       generated training examples (default 128000)
               --epochs N         default 3
               --batch-size N     default 32
               --learning-rate X  default 1e-3

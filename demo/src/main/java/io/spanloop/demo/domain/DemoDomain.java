@@ -3,6 +3,7 @@ package io.spanloop.demo.domain;
 import io.spanloop.qa.TrainingExample;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -66,28 +67,37 @@ public final class DemoDomain {
      * learns to answer the others; a new training-side town for every example.
      */
     public static List<TrainingExample> pretrainingExamples(int count, long seed) {
+        return pretrainingExamples(count, seed, List.of());
+    }
+
+    /**
+     * The tiny base's pre-training: like {@link #pretrainingExamples}, but its articles also state
+     * the {@link ReadingFact}s, and half of its questions ask about one of them, so the model
+     * learns to read rather than four question templates. The new facts are never asked.
+     */
+    public static List<TrainingExample> readingPretrainingExamples(int count, long seed) {
+        return pretrainingExamples(count, seed, List.of(ReadingFact.values()));
+    }
+
+    private static List<TrainingExample> pretrainingExamples(
+            int count, long seed, List<ReadingFact> reading) {
         Random random = new Random(seed);
         Names names = Names.training();
+        List<Fact> stated = new ArrayList<>(List.of(FactType.values()));
+        stated.addAll(reading);
         List<TrainingExample> examples = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             String name = names.town(random);
-            Map<FactType, String> facts = new EnumMap<>(FactType.class);
-            for (FactType type : FactType.values()) {
+            Map<Fact, String> facts = new LinkedHashMap<>();
+            for (Fact type : stated) {
                 facts.put(type, type.randomValue(random, names));
             }
-            Town town = new Town(name, facts);
-            FactType asked = FactType.pick(FactType.known(), random);
+            Fact asked =
+                    reading.isEmpty() || random.nextBoolean()
+                            ? FactType.pick(FactType.known(), random)
+                            : FactType.pick(reading, random);
             String template = FactType.pick(asked.questions(), random);
-            examples.add(
-                    article(
-                                    town,
-                                    asked,
-                                    template,
-                                    List.of(FactType.values()),
-                                    names,
-                                    random,
-                                    "pt" + i)
-                            .example());
+            examples.add(article(name, facts, asked, template, stated, names, random, "pt" + i));
         }
         return examples;
     }
@@ -108,44 +118,49 @@ public final class DemoDomain {
         for (Town town : towns) {
             for (FactType fact : facts) {
                 List<String> templates = paraphrase ? fact.paraphrases() : fact.questions();
+                String template = FactType.pick(templates, random);
                 questions.add(
-                        article(
-                                town,
+                        new DemoQuestion(
+                                article(
+                                        town.name(),
+                                        new LinkedHashMap<>(town.facts()),
+                                        fact,
+                                        template,
+                                        List.of(FactType.values()),
+                                        names,
+                                        random,
+                                        idPrefix + questions.size()),
                                 fact,
-                                FactType.pick(templates, random),
-                                List.of(FactType.values()),
-                                names,
-                                random,
-                                idPrefix + questions.size()));
+                                paraphrase));
             }
         }
         java.util.Collections.shuffle(questions, random);
         return questions;
     }
 
-    private static DemoQuestion article(
-            Town town,
-            FactType asked,
+    private static TrainingExample article(
+            String town,
+            Map<Fact, String> facts,
+            Fact asked,
             String questionTemplate,
-            List<FactType> stated,
+            List<? extends Fact> stated,
             Names names,
             Random random,
             String id) {
-        List<FactType> others = new ArrayList<>(stated);
+        List<Fact> others = new ArrayList<>(stated);
         others.remove(asked);
         java.util.Collections.shuffle(others, random);
         List<Sentence> sentences = new ArrayList<>();
-        sentences.add(Sentence.fact(town.name(), asked, town.facts().get(asked), random, true));
-        for (FactType other : others.subList(0, Math.min(FACTS_PER_ARTICLE - 1, others.size()))) {
-            sentences.add(
-                    Sentence.fact(town.name(), other, town.facts().get(other), random, false));
+        sentences.add(Sentence.fact(town, asked, facts.get(asked), random, true));
+        for (Fact other : others.subList(0, Math.min(FACTS_PER_ARTICLE - 1, others.size()))) {
+            sentences.add(Sentence.fact(town, other, facts.get(other), random, false));
         }
-        sentences.add(Sentence.filler(FactType.pick(FILLERS, random), town.name()));
+        sentences.add(Sentence.filler(FactType.pick(FILLERS, random), town));
         String neighbour;
         do {
             neighbour = names.town(random);
-        } while (neighbour.equals(town.name()));
-        FactType distractor = FactType.pick(stated, random);
+        } while (neighbour.equals(town));
+        Fact distractor = FactType.pick(stated, random);
         java.util.Collections.shuffle(sentences, random);
         sentences.add(
                 random.nextInt(sentences.size() + 1),
@@ -168,17 +183,13 @@ public final class DemoDomain {
             }
             context.append(sentence.text());
         }
-        String question = questionTemplate.replace("{town}", town.name());
-        return new DemoQuestion(
-                TrainingExample.answered(id, question, context.toString(), start, end),
-                asked,
-                asked.paraphrases().contains(questionTemplate));
+        String question = questionTemplate.replace("{town}", town);
+        return TrainingExample.answered(id, question, context.toString(), start, end);
     }
 
     private record Sentence(String text, String value, int valueStart, boolean answer) {
 
-        static Sentence fact(
-                String town, FactType type, String value, Random random, boolean answer) {
+        static Sentence fact(String town, Fact type, String value, Random random, boolean answer) {
             String template = FactType.pick(type.statements(), random);
             String text = template.replace("{town}", town);
             int valueStart = text.indexOf("{value}");
@@ -196,6 +207,7 @@ public final class DemoDomain {
         Set<String> words = new LinkedHashSet<>();
         StringBuilder text = new StringBuilder(String.join(" ", FactType.vocabularyText()));
         FILLERS.forEach(f -> text.append(' ').append(f));
+        text.append(' ').append(ReadingFact.vocabularyText());
         text.append(" neighbour");
         for (String word : text.toString().toLowerCase(java.util.Locale.ROOT).split("[^a-z]+")) {
             if (!word.isEmpty() && !word.equals("value")) {

@@ -11,7 +11,7 @@ import java.util.Random;
  * (and pre-training used), and paraphrase templates that are only ever used to evaluate. In the
  * templates {@code {town}} is the town's name and {@code {value}} the answer.
  */
-public enum FactType {
+public enum FactType implements Fact {
     FOUNDER(
             true,
             List.of(
@@ -130,11 +130,13 @@ public enum FactType {
         return List.of(values()).stream().filter(f -> !f.knownToBase).toList();
     }
 
-    List<String> statements() {
+    @Override
+    public List<String> statements() {
         return statements;
     }
 
-    List<String> questions() {
+    @Override
+    public List<String> questions() {
         return questions;
     }
 
@@ -142,8 +144,8 @@ public enum FactType {
         return paraphrases;
     }
 
-    /** A random value of this fact; names come from {@code names}. */
-    String randomValue(Random random, Names names) {
+    @Override
+    public String randomValue(Random random, Names names) {
         return switch (this) {
             case FOUNDER -> names.person(random);
             case FOUNDING_YEAR -> Integer.toString(1100 + random.nextInt(800));

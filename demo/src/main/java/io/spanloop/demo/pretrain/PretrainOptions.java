@@ -27,7 +27,7 @@ public final class PretrainOptions {
         this.seed = builder.seed;
     }
 
-    /** The defaults: write demo-model/1 from a fresh model, 64,000 examples, 3 epochs. */
+    /** The defaults: write demo-model/1 from a fresh model, 128,000 examples, 3 epochs. */
     public static Builder builder() {
         return new Builder();
     }
@@ -77,7 +77,7 @@ public final class PretrainOptions {
         private Path out = Path.of("demo-model", "1");
         private Path init;
         private Path initScript = Path.of("qa-core", "src", "test", "python", "make_tiny_model.py");
-        private int examples = 64_000;
+        private int examples = 128_000;
         private int epochs = 3;
         private int batchSize = 32;
         private double learningRate = 1e-3;

@@ -48,7 +48,10 @@ class DemoDomainTest {
                         .collect(Collectors.toSet());
         assertThat(heldOut).allMatch(Names::isHeldOut);
         assertThat(DemoDomain.towns(300, 2, false)).noneMatch(t -> Names.isHeldOut(t.name()));
-        for (TrainingExample example : DemoDomain.pretrainingExamples(2000, 1)) {
+        List<TrainingExample> corpora = new java.util.ArrayList<>();
+        corpora.addAll(DemoDomain.pretrainingExamples(2000, 1));
+        corpora.addAll(DemoDomain.readingPretrainingExamples(2000, 1));
+        for (TrainingExample example : corpora) {
             for (String word : example.context().split("[^A-Za-z]+")) {
                 if (!word.isEmpty() && Character.isUpperCase(word.charAt(0))) {
                     assertThat(heldOut).doesNotContain(word);
@@ -68,6 +71,57 @@ class DemoDomainTest {
             String template = example.question().replaceAll("(?<= )[A-Z][a-z]+", "{town}");
             assertThat(knownTemplates).contains(template);
         }
+    }
+
+    @Test
+    void shouldTeachTheTinyBaseToReadWithoutEverAskingANewFact() {
+        Set<String> knownTemplates = templates(FactType.known());
+        Set<String> readingTemplates = templates(List.of(ReadingFact.values()));
+        int known = 0;
+        int reading = 0;
+        List<TrainingExample> corpus = DemoDomain.readingPretrainingExamples(2000, 1);
+        assertThat(corpus).isEqualTo(DemoDomain.readingPretrainingExamples(2000, 1));
+        for (TrainingExample example : corpus) {
+            String template = example.question().replaceAll("(?<= )[A-Z][a-z]+", "{town}");
+            if (knownTemplates.contains(template)) {
+                known++;
+            } else {
+                assertThat(readingTemplates).contains(template);
+                reading++;
+            }
+        }
+        // half the questions keep the known facts' share of the corpus, the rest teach reading
+        assertThat(known).isBetween(900, 1100);
+        assertThat(reading).isEqualTo(2000 - known);
+        assertThat(corpus).anyMatch(e -> e.context().contains("mayor"));
+        assertThat(DemoDomain.pretrainingExamples(2000, 1))
+                .noneMatch(e -> e.context().contains("mayor"));
+    }
+
+    @Test
+    void shouldKeepTheNewFactsOutOfTheReadingFacts() {
+        Set<String> reading = words(ReadingFact.vocabularyText());
+        // neither what the new facts' questions and paraphrases ask for, nor any of their values
+        assertThat(reading)
+                .doesNotContain("famous", "festival", "month", "flag", "colors", "banner");
+        java.util.Random random = new java.util.Random(1);
+        for (FactType fact : FactType.unseen()) {
+            for (int i = 0; i < 200; i++) {
+                Set<String> value = words(fact.randomValue(random, Names.training()));
+                value.remove("and");
+                assertThat(reading).doesNotContainAnyElementsOf(value);
+            }
+        }
+    }
+
+    private static Set<String> templates(List<? extends Fact> facts) {
+        return facts.stream().flatMap(f -> f.questions().stream()).collect(Collectors.toSet());
+    }
+
+    private static Set<String> words(String text) {
+        return java.util.Arrays.stream(text.toLowerCase(java.util.Locale.ROOT).split("[^a-z]+"))
+                .filter(w -> !w.isEmpty())
+                .collect(Collectors.toCollection(java.util.HashSet::new));
     }
 
     @Test
