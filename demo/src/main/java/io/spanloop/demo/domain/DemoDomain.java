@@ -17,10 +17,10 @@ import java.util.Set;
  * seed.
  *
  * <p>Pre-training asks only about {@link FactType#known()} facts (its articles may state any fact,
- * as the text a model is pre-trained on would), with fresh training-side names for every example
- * (which is what name-swap augmentation amounts to) and the normal question templates. The demo
- * asks about all facts of training-side towns; evaluation uses held-out towns, and the paraphrase
- * templates, which nothing is ever trained on.
+ * as the text a model is pre-trained on would) and, for the tiny base, the {@link ReadingFact}s,
+ * with fresh training-side names for every example (which is what name-swap augmentation amounts
+ * to) and the normal question templates. The demo asks about all facts of training-side towns;
+ * evaluation uses held-out towns, and the paraphrase templates, which nothing is ever trained on.
  */
 public final class DemoDomain {
 
