@@ -28,9 +28,10 @@ import java.util.Map;
  * {@code spanloop pretrain}: makes the demo's base model. A randomly initialised BERT-QA model
  * (written by {@code make_tiny_model.py} with the domain's vocabulary, or given with {@code
  * --init}) is trained on a large generated corpus of questions about the facts in {@link
- * FactType#known()} and, half of them, about facts only pre-training asks (so the model learns to
- * read, not four question templates; {@link DemoDomain#readingPretrainingExamples}), then scored on
- * held-out towns and written as a model version directory.
+ * FactType#known()} and, for the tiny base, half of them about facts only pre-training asks (so the
+ * model learns to read, not four question templates; {@link
+ * DemoDomain#readingPretrainingExamples}), then scored on held-out towns and written as a model
+ * version directory.
  */
 public final class Pretrain {
 
@@ -71,14 +72,16 @@ public final class Pretrain {
         try {
             Path init = options.init() != null ? options.init() : freshModel(options, scratch);
             List<TrainingExample> corpus =
-                    DemoDomain.readingPretrainingExamples(options.examples(), options.seed());
+                    options.readingFacts()
+                            ? DemoDomain.readingPretrainingExamples(
+                                    options.examples(), options.seed())
+                            : DemoDomain.pretrainingExamples(options.examples(), options.seed());
             out.printf(
                     Locale.ROOT,
-                    "Pre-training %s on %d generated examples (%s and the reading facts), %d"
-                            + " epochs ...%n",
+                    "Pre-training %s on %d generated examples (%s), %d epochs ...%n",
                     init,
                     corpus.size(),
-                    FactType.known(),
+                    facts(options),
                     options.epochs());
             TrainingOptions training =
                     TrainingOptions.DEFAULTS
@@ -163,11 +166,7 @@ public final class Pretrain {
             DemoEvaluation.Scores scores,
             Path scratch) {
         Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put(
-                "pretrained_on",
-                "generated demo articles, facts "
-                        + FactType.known()
-                        + " and the reading facts (never the new ones)");
+        metadata.put("pretrained_on", "generated demo articles, facts " + facts(options));
         metadata.put("examples", options.examples());
         metadata.put("epochs", options.epochs());
         metadata.put("seed", options.seed());
@@ -186,6 +185,12 @@ public final class Pretrain {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + options.out() + ": " + e, e);
         }
+    }
+
+    /** What the corpus asks about, in words. */
+    private static String facts(PretrainOptions options) {
+        return FactType.known()
+                + (options.readingFacts() ? " and the reading facts (never the new ones)" : "");
     }
 
     /** Where an imported starting point came from (its metadata's {@code imported_from}). */

@@ -14,6 +14,7 @@ public final class PretrainOptions {
     private final double learningRate;
     private final int maxSteps;
     private final long seed;
+    private final boolean readingFacts;
 
     private PretrainOptions(Builder builder) {
         this.out = builder.out;
@@ -25,9 +26,13 @@ public final class PretrainOptions {
         this.learningRate = builder.learningRate;
         this.maxSteps = builder.maxSteps;
         this.seed = builder.seed;
+        this.readingFacts = builder.readingFacts;
     }
 
-    /** The defaults: write demo-model/1 from a fresh model, 128,000 examples, 3 epochs. */
+    /**
+     * The defaults: write demo-model/1 from a fresh model, 128,000 examples with the reading facts,
+     * 3 epochs.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -72,6 +77,14 @@ public final class PretrainOptions {
         return seed;
     }
 
+    /**
+     * Whether half the questions ask about the reading facts (the tiny base, which must learn to
+     * read) or all about the known facts (a pretrained encoder, which reads already).
+     */
+    public boolean readingFacts() {
+        return readingFacts;
+    }
+
     /** Builds {@link PretrainOptions}. */
     public static final class Builder {
         private Path out = Path.of("demo-model", "1");
@@ -83,6 +96,7 @@ public final class PretrainOptions {
         private double learningRate = 1e-3;
         private int maxSteps;
         private long seed = 1;
+        private boolean readingFacts = true;
 
         private Builder() {}
 
@@ -128,6 +142,11 @@ public final class PretrainOptions {
 
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        public Builder readingFacts(boolean readingFacts) {
+            this.readingFacts = readingFacts;
             return this;
         }
 

@@ -41,7 +41,9 @@ class PretrainTest {
 
         assertThat(printed.toString(StandardCharsets.UTF_8))
                 .contains("Pre-training", "48 generated examples", "Held-out towns", "Wrote");
-        assertThat(out.resolve("metadata.json")).content().contains("\"examples\" : 48");
+        assertThat(out.resolve("metadata.json"))
+                .content()
+                .contains("\"examples\" : 48", "and the reading facts");
         try (var left = Files.list(dir)) {
             assertThat(left).containsExactly(out);
         }
@@ -52,6 +54,14 @@ class PretrainTest {
                             List.of(new QaInput("Who founded Kalo?", "Kalo was founded by Mo.")));
             assertThat(results).hasSize(1);
         }
+    }
+
+    @Test
+    void shouldTeachOnlyTheTinyBaseToRead() {
+        // a pretrained encoder reads already: the MiniLM base is fine-tuned on the known facts
+        // alone, so it never saw a question that resembles a new fact's (README's MiniLM runs)
+        assertThat(PretrainOptions.builder().build().readingFacts()).isTrue();
+        assertThat(MiniLmBase.training(Path.of("in"), Path.of("out")).readingFacts()).isFalse();
     }
 
     @Test
