@@ -123,7 +123,7 @@ public final class DemoDomain {
                         new DemoQuestion(
                                 article(
                                         town.name(),
-                                        new LinkedHashMap<>(town.facts()),
+                                        town.facts(),
                                         fact,
                                         template,
                                         List.of(FactType.values()),
@@ -140,7 +140,7 @@ public final class DemoDomain {
 
     private static TrainingExample article(
             String town,
-            Map<Fact, String> facts,
+            Map<? extends Fact, String> facts,
             Fact asked,
             String questionTemplate,
             List<? extends Fact> stated,
@@ -205,7 +205,7 @@ public final class DemoDomain {
     /** Every word the domain's templates and values use, for the model's vocabulary. */
     public static List<String> vocabulary() {
         Set<String> words = new LinkedHashSet<>();
-        StringBuilder text = new StringBuilder(String.join(" ", FactType.vocabularyText()));
+        StringBuilder text = new StringBuilder(FactType.vocabularyText());
         FILLERS.forEach(f -> text.append(' ').append(f));
         text.append(' ').append(ReadingFact.vocabularyText());
         text.append(" neighbour");

@@ -164,18 +164,17 @@ public enum FactType implements Fact {
         };
     }
 
+    /** Statements, questions and the paraphrases only evaluation asks. */
+    @Override
+    public List<String> wordings() {
+        List<String> wordings = new java.util.ArrayList<>(Fact.super.wordings());
+        wordings.addAll(paraphrases);
+        return wordings;
+    }
+
     /** Every word the templates and values use (for the model's vocabulary). */
-    static List<String> vocabularyText() {
-        StringBuilder text = new StringBuilder();
-        for (FactType type : values()) {
-            type.statements.forEach(s -> text.append(s).append(' '));
-            type.questions.forEach(s -> text.append(s).append(' '));
-            type.paraphrases.forEach(s -> text.append(s).append(' '));
-        }
-        PRODUCTS.forEach(s -> text.append(s).append(' '));
-        MONTHS.forEach(s -> text.append(s).append(' '));
-        COLORS.forEach(s -> text.append(s).append(' '));
-        return List.of(text.toString());
+    static String vocabularyText() {
+        return Fact.vocabularyText(List.of(values()), List.of(PRODUCTS, MONTHS, COLORS));
     }
 
     static <T> T pick(List<T> list, Random random) {

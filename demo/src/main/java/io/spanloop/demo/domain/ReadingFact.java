@@ -103,14 +103,6 @@ enum ReadingFact implements Fact {
 
     /** Every word the templates and values use (for the model's vocabulary). */
     static String vocabularyText() {
-        StringBuilder text = new StringBuilder();
-        for (ReadingFact fact : values()) {
-            fact.statements.forEach(s -> text.append(s).append(' '));
-            fact.questions.forEach(s -> text.append(s).append(' '));
-        }
-        for (List<String> values : List.of(ANIMALS, DAYS, TREE_KINDS, DISHES)) {
-            values.forEach(s -> text.append(s).append(' '));
-        }
-        return text.toString();
+        return Fact.vocabularyText(List.of(values()), List.of(ANIMALS, DAYS, TREE_KINDS, DISHES));
     }
 }
